@@ -1,0 +1,1 @@
+//! Database layer: one SeaORM codebase for SQLite and PostgreSQL.
