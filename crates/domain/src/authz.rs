@@ -1,1 +1,298 @@
-//! (being written)
+//! Authorisation: roles held on org subtrees, and the one question "may this user do P on org O".
+//!
+//! Three tiers of administration (school / college / branch) each see only their own subtree.
+//! A grant on an org covers that org and everything below it. Handlers call [`Grants::ensure`]
+//! visibly; list queries filter by [`Grants::scope`] in SQL.
+
+use serde::Serialize;
+
+use crate::org::OrgPath;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A student or staff member: sees their own record and their branch's public page.
+    Member,
+    /// 支部委员: reads the branch roster.
+    BranchCommittee,
+    /// 支部书记: manages the branch roster and committee.
+    BranchSecretary,
+    /// 组织员: works across the branches of a college.
+    Organiser,
+    /// 二级党委 / 院团委 administrator.
+    CollegeAdmin,
+    /// 校党委组织部 / 校团委 administrator.
+    SchoolAdmin,
+    /// Runs the deployment; also holds school-wide rights.
+    SystemAdmin,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Self::Member,
+        Self::BranchCommittee,
+        Self::BranchSecretary,
+        Self::Organiser,
+        Self::CollegeAdmin,
+        Self::SchoolAdmin,
+        Self::SystemAdmin,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Member => "member",
+            Self::BranchCommittee => "branch_committee",
+            Self::BranchSecretary => "branch_secretary",
+            Self::Organiser => "organiser",
+            Self::CollegeAdmin => "college_admin",
+            Self::SchoolAdmin => "school_admin",
+            Self::SystemAdmin => "system_admin",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == s)
+    }
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::Member => "role.member",
+            Self::BranchCommittee => "role.branch_committee",
+            Self::BranchSecretary => "role.branch_secretary",
+            Self::Organiser => "role.organiser",
+            Self::CollegeAdmin => "role.college_admin",
+            Self::SchoolAdmin => "role.school_admin",
+            Self::SystemAdmin => "role.system_admin",
+        }
+    }
+    /// Administrators get a second factor and a shorter idle timeout (等保 2.0, GB/T 22239-2019
+    /// 8.1.4.1: 重要用户 use two or more authentication factors).
+    pub fn is_administrator(self) -> bool {
+        matches!(
+            self,
+            Self::Organiser | Self::CollegeAdmin | Self::SchoolAdmin | Self::SystemAdmin
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// See an org's page: name, committee, member count.
+    ViewOrg,
+    /// List people and open their profiles.
+    ViewMembers,
+    /// Create and change person records and memberships.
+    EditMembers,
+    /// See an identity number unmasked (on explicit request; audited).
+    RevealIdCard,
+    ExportMembers,
+    ImportRoster,
+    /// Create, rename, move and dissolve orgs; appoint committee members.
+    ManageOrgs,
+    ViewAudit,
+    /// Grant and revoke roles.
+    ManageRoles,
+    ManageSettings,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 10] = [
+        Self::ViewOrg,
+        Self::ViewMembers,
+        Self::EditMembers,
+        Self::RevealIdCard,
+        Self::ExportMembers,
+        Self::ImportRoster,
+        Self::ManageOrgs,
+        Self::ViewAudit,
+        Self::ManageRoles,
+        Self::ManageSettings,
+    ];
+}
+
+/// The permission matrix: which role may do what (within the subtree it is held on).
+pub fn role_permits(role: Role, p: Permission) -> bool {
+    use Permission::*;
+    match role {
+        Role::Member => matches!(p, ViewOrg),
+        Role::BranchCommittee => matches!(p, ViewOrg | ViewMembers),
+        Role::BranchSecretary => matches!(
+            p,
+            ViewOrg | ViewMembers | EditMembers | ExportMembers | ManageOrgs
+        ),
+        Role::Organiser => matches!(
+            p,
+            ViewOrg | ViewMembers | EditMembers | ExportMembers | ImportRoster | ViewAudit
+        ),
+        Role::CollegeAdmin => !matches!(p, ManageSettings),
+        Role::SchoolAdmin | Role::SystemAdmin => true,
+    }
+}
+
+/// One role held on one org subtree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Grant {
+    pub role: Role,
+    pub org: OrgPath,
+}
+
+/// Everything a user holds. Built once per request from the database.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Grants(pub Vec<Grant>);
+
+/// The subtrees in which a user may exercise one permission; empty means nowhere.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    pub roots: Vec<OrgPath>,
+}
+
+impl Scope {
+    pub fn is_empty(&self) -> bool {
+        self.roots.is_empty()
+    }
+    pub fn covers(&self, org: &OrgPath) -> bool {
+        self.roots.iter().any(|r| r.contains(org))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("forbidden: {0:?}")]
+pub struct Forbidden(pub Permission);
+
+impl Grants {
+    /// May the holder do `p` on the org at `org`?
+    pub fn allows(&self, p: Permission, org: &OrgPath) -> bool {
+        self.0
+            .iter()
+            .any(|g| role_permits(g.role, p) && g.org.contains(org))
+    }
+
+    /// The one visible check handlers make before acting on an org or a person in it.
+    pub fn ensure(&self, p: Permission, org: &OrgPath) -> Result<(), Forbidden> {
+        if self.allows(p, org) {
+            Ok(())
+        } else {
+            Err(Forbidden(p))
+        }
+    }
+
+    /// Whether the holder may do `p` anywhere at all (to show a menu entry, say).
+    pub fn anywhere(&self, p: Permission) -> bool {
+        self.0.iter().any(|g| role_permits(g.role, p))
+    }
+
+    /// The subtrees where `p` is allowed, with nested roots folded into their ancestors.
+    pub fn scope(&self, p: Permission) -> Scope {
+        let mut roots: Vec<OrgPath> = self
+            .0
+            .iter()
+            .filter(|g| role_permits(g.role, p))
+            .map(|g| g.org.clone())
+            .collect();
+        roots.sort();
+        roots.dedup();
+        let mut folded: Vec<OrgPath> = Vec::new();
+        for r in roots {
+            if !folded.iter().any(|f| f.contains(&r)) {
+                folded.push(r);
+            }
+        }
+        Scope { roots: folded }
+    }
+
+    pub fn is_administrator(&self) -> bool {
+        self.0.iter().any(|g| g.role.is_administrator())
+    }
+
+    /// The highest role held, for the home page and the session policy.
+    pub fn top_role(&self) -> Role {
+        self.0.iter().map(|g| g.role).max().unwrap_or(Role::Member)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::org::OrgId;
+
+    fn path(ids: &[i64]) -> OrgPath {
+        let mut p = OrgPath::root(OrgId(ids[0]));
+        for i in &ids[1..] {
+            p = p.child(OrgId(*i));
+        }
+        p
+    }
+
+    #[test]
+    fn a_branch_secretary_manages_their_branch_but_not_the_next_one() {
+        let g = Grants(vec![Grant {
+            role: Role::BranchSecretary,
+            org: path(&[1, 2, 3]),
+        }]);
+        assert!(g.ensure(Permission::EditMembers, &path(&[1, 2, 3])).is_ok());
+        assert!(
+            g.ensure(Permission::EditMembers, &path(&[1, 2, 3, 9]))
+                .is_ok()
+        );
+        assert_eq!(
+            g.ensure(Permission::EditMembers, &path(&[1, 2, 4])),
+            Err(Forbidden(Permission::EditMembers))
+        );
+        assert!(g.ensure(Permission::EditMembers, &path(&[1, 2])).is_err());
+    }
+
+    #[test]
+    fn a_sibling_whose_id_starts_with_the_same_digits_is_outside() {
+        let g = Grants(vec![Grant {
+            role: Role::CollegeAdmin,
+            org: path(&[1, 7]),
+        }]);
+        assert!(!g.allows(Permission::ViewMembers, &path(&[1, 70])));
+    }
+
+    #[test]
+    fn a_member_cannot_list_people() {
+        let g = Grants(vec![Grant {
+            role: Role::Member,
+            org: path(&[1, 2, 3]),
+        }]);
+        assert!(g.allows(Permission::ViewOrg, &path(&[1, 2, 3])));
+        assert!(!g.allows(Permission::ViewMembers, &path(&[1, 2, 3])));
+        assert!(g.scope(Permission::ViewMembers).is_empty());
+    }
+
+    #[test]
+    fn scope_folds_nested_grants_and_keeps_separate_trees() {
+        let g = Grants(vec![
+            Grant {
+                role: Role::CollegeAdmin,
+                org: path(&[1, 2]),
+            },
+            Grant {
+                role: Role::BranchSecretary,
+                org: path(&[1, 2, 3]),
+            },
+            Grant {
+                role: Role::CollegeAdmin,
+                org: path(&[100, 200]),
+            },
+        ]);
+        assert_eq!(
+            g.scope(Permission::ViewMembers).roots,
+            vec![path(&[1, 2]), path(&[100, 200])]
+        );
+    }
+
+    #[test]
+    fn only_school_tier_changes_settings() {
+        assert!(!role_permits(
+            Role::CollegeAdmin,
+            Permission::ManageSettings
+        ));
+        assert!(role_permits(Role::SchoolAdmin, Permission::ManageSettings));
+    }
+
+    #[test]
+    fn administrators_are_the_organiser_tier_and_up() {
+        assert!(!Role::BranchSecretary.is_administrator());
+        assert!(Role::Organiser.is_administrator());
+    }
+}

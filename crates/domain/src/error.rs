@@ -19,7 +19,11 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &'static str, code: &'static str) -> Self {
-        Self { field, code, args: Vec::new() }
+        Self {
+            field,
+            code,
+            args: Vec::new(),
+        }
     }
 
     pub fn with(mut self, name: &'static str, value: impl ToString) -> Self {

@@ -1,12 +1,12 @@
 //! RedBranch's domain: plain types and the rules that regulations impose on them.
 //! Nothing here does I/O; every rule cites its source.
 
-pub mod error;
-pub mod text;
-pub mod dates;
-pub mod people;
-pub mod org;
-pub mod roster;
+pub mod audit;
 pub mod auth;
 pub mod authz;
-pub mod audit;
+pub mod dates;
+pub mod error;
+pub mod org;
+pub mod people;
+pub mod roster;
+pub mod text;

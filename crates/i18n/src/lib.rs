@@ -9,7 +9,9 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// A supported language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum Locale {
     #[default]
     #[serde(rename = "zh-CN")]
@@ -35,7 +37,12 @@ impl Locale {
     /// Picks a locale from an `Accept-Language` header; Chinese unless English comes first.
     pub fn from_accept_language(header: &str) -> Self {
         for part in header.split(',') {
-            let tag = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            let tag = part
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
             if tag.starts_with("zh") {
                 return Locale::ZhCn;
             }
@@ -53,8 +60,10 @@ macro_rules! files {
     };
 }
 
-const ZH: &[(&str, &str)] = files!("zh-CN": "common", "people", "roster");
-const EN: &[(&str, &str)] = files!("en": "common", "people", "roster");
+const ZH: &[(&str, &str)] =
+    files!("zh-CN": "common", "people", "roster", "web", "orgs", "members", "api");
+const EN: &[(&str, &str)] =
+    files!("en": "common", "people", "roster", "web", "orgs", "members", "api");
 
 type Table = HashMap<String, String>;
 
@@ -73,7 +82,11 @@ fn load(files: &[(&str, &str)]) -> Table {
 
 fn flatten(prefix: &str, t: &toml::Table, out: &mut Table) {
     for (k, v) in t {
-        let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
         match v {
             toml::Value::Table(sub) => flatten(&key, sub, out),
             toml::Value::String(s) => {
@@ -121,7 +134,12 @@ mod tests {
     use super::*;
 
     fn placeholders(s: &str) -> Vec<String> {
-        let mut v: Vec<String> = s.split('{').skip(1).filter_map(|p| p.split('}').next()).map(str::to_string).collect();
+        let mut v: Vec<String> = s
+            .split('{')
+            .skip(1)
+            .filter_map(|p| p.split('}').next())
+            .map(str::to_string)
+            .collect();
         v.sort();
         v
     }
@@ -129,7 +147,10 @@ mod tests {
     #[test]
     fn every_catalogue_file_parses() {
         for (area, text) in ZH.iter().chain(EN) {
-            assert!(text.parse::<toml::Table>().is_ok(), "{area}.toml does not parse");
+            assert!(
+                text.parse::<toml::Table>().is_ok(),
+                "{area}.toml does not parse"
+            );
         }
     }
 
@@ -137,7 +158,11 @@ mod tests {
     fn english_and_chinese_have_the_same_keys_and_placeholders() {
         assert_eq!(keys(Locale::ZhCn), keys(Locale::En));
         for k in keys(Locale::ZhCn) {
-            assert_eq!(placeholders(tr(Locale::ZhCn, k)), placeholders(tr(Locale::En, k)), "placeholders of {k}");
+            assert_eq!(
+                placeholders(tr(Locale::ZhCn, k)),
+                placeholders(tr(Locale::En, k)),
+                "placeholders of {k}"
+            );
         }
     }
 
@@ -148,7 +173,10 @@ mod tests {
 
     #[test]
     fn accept_language_prefers_chinese() {
-        assert_eq!(Locale::from_accept_language("en-US,en;q=0.9,zh;q=0.8"), Locale::En);
+        assert_eq!(
+            Locale::from_accept_language("en-US,en;q=0.9,zh;q=0.8"),
+            Locale::En
+        );
         assert_eq!(Locale::from_accept_language("fr"), Locale::ZhCn);
     }
 }

@@ -1,1 +1,209 @@
-//! (being written)
+//! Test support: [`TestApp`] runs the real router on a random port over a fresh database —
+//! a temporary SQLite file, or a new PostgreSQL database — and seeds a small school ([`World`])
+//! with one login per role. [`both_backends!`] runs one test body on both.
+//!
+//! PostgreSQL comes from `REDBRANCH_TEST_PG` (default `postgres://postgres@127.0.0.1:5432/postgres`).
+//! Where it cannot be reached the PostgreSQL half of a test prints a notice and passes, except
+//! under `CI=true`, where it must run.
+
+#![expect(
+    clippy::expect_used,
+    reason = "test support: a request that cannot be sent is a failed test"
+)]
+
+mod world;
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use redbranch_db::Db;
+use redbranch_db::crypto::Crypto;
+use redbranch_web::{AppState, WebSettings};
+use sea_orm::ConnectionTrait;
+
+pub use world::{PASSWORD, World};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs a test body once on SQLite and once on PostgreSQL, as two `#[tokio::test]`s.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                if let Some(app) = $crate::TestApp::start($crate::Backend::Sqlite).await {
+                    ($body)(app).await;
+                }
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = $crate::TestApp::start($crate::Backend::Postgres).await {
+                    ($body)(app).await;
+                }
+            }
+        }
+    };
+}
+
+/// A running server over its own database, with the test school seeded.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub base: String,
+    pub db: Db,
+    pub crypto: Crypto,
+    pub world: World,
+    pub backend: Backend,
+}
+
+fn pg_admin_url() -> String {
+    std::env::var("REDBRANCH_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// In CI every test must really run; elsewhere a missing PostgreSQL only skips.
+fn skip_or_fail(what: &str, e: &anyhow::Error) -> Option<TestApp> {
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{what} is required under CI=true: {e:#}");
+    }
+    eprintln!("NOTICE: skipping the {what} half of this test: {e:#}");
+    None
+}
+
+async fn fresh_db(backend: Backend) -> anyhow::Result<Db> {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    match backend {
+        Backend::Sqlite => {
+            let path = std::env::temp_dir().join(format!("redbranch-test-{id}.db"));
+            Ok(Db::connect(&format!("sqlite://{}?mode=rwc", path.display()), 8).await?)
+        }
+        Backend::Postgres => {
+            let admin_url = pg_admin_url();
+            let admin = Db::connect(&admin_url, 1)
+                .await
+                .context("connect to PostgreSQL")?;
+            let name = format!("rb_test_{id}");
+            admin
+                .conn
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await?;
+            admin.conn.close_by_ref().await.ok();
+            let (base, _) = admin_url
+                .rsplit_once('/')
+                .context("REDBRANCH_TEST_PG must end in /dbname")?;
+            Ok(Db::connect(&format!("{base}/{name}"), 8).await?)
+        }
+    }
+}
+
+impl TestApp {
+    /// Starts with the default security policy except that administrators skip the second
+    /// factor (the TOTP tests turn it on with [`TestApp::start_with`]).
+    pub async fn start(backend: Backend) -> Option<Self> {
+        let mut s = WebSettings::default();
+        s.security.admin_totp_required = false;
+        Self::start_with(backend, s).await
+    }
+
+    pub async fn start_with(backend: Backend, settings: WebSettings) -> Option<Self> {
+        match Self::try_start(backend, settings).await {
+            Ok(app) => Some(app),
+            Err(e) if backend == Backend::Postgres => skip_or_fail("PostgreSQL", &e),
+            Err(e) => panic!("cannot start the test app: {e:#}"),
+        }
+    }
+
+    async fn try_start(backend: Backend, settings: WebSettings) -> anyhow::Result<Self> {
+        let db = fresh_db(backend).await?;
+        db.migrate().await?;
+        let crypto = Crypto::new(b"test-key-test-key-test-key-test-key!");
+        let world = World::seed(&db, &crypto).await?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let app = redbranch_web::router(AppState::new(db.clone(), crypto.clone(), settings));
+        tokio::spawn(async move {
+            let _ = axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await;
+        });
+        Ok(Self {
+            addr,
+            base: format!("http://{addr}"),
+            db,
+            crypto,
+            world,
+            backend,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A client with a cookie jar that does not follow redirects (tests look at them).
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default()
+    }
+
+    /// The CSRF token the page at `path` carries (`<meta name="csrf-token">`).
+    pub async fn csrf(&self, c: &reqwest::Client, path: &str) -> String {
+        let html = c
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("GET for csrf")
+            .text()
+            .await
+            .unwrap_or_default();
+        csrf_of(&html)
+    }
+
+    /// Signs in through the real form; returns the client and the response to the POST.
+    pub async fn sign_in(
+        &self,
+        login: &str,
+        password: &str,
+    ) -> (reqwest::Client, reqwest::Response) {
+        let c = self.client();
+        let token = self.csrf(&c, "/login").await;
+        let res = c
+            .post(self.url("/login"))
+            .form(&[
+                ("_csrf", token.as_str()),
+                ("login", login),
+                ("password", password),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .expect("POST /login");
+        (c, res)
+    }
+
+    /// A signed-in client for one of the world's logins (password [`PASSWORD`]).
+    pub async fn as_user(&self, login: &str) -> reqwest::Client {
+        let (c, res) = self.sign_in(login, PASSWORD).await;
+        assert_eq!(res.status(), 303, "sign-in of {login} should redirect");
+        c
+    }
+}
+
+/// Extracts the CSRF token from a page.
+pub fn csrf_of(html: &str) -> String {
+    html.split("name=\"csrf-token\" content=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or("")
+        .to_string()
+}

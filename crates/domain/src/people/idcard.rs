@@ -51,20 +51,29 @@ impl IdCardNo {
     /// The 17th digit: odd for men, even for women (GB 11643-1999 §4.3).
     pub fn gender(&self) -> Gender {
         let d = self.0.as_bytes()[16] - b'0';
-        if d % 2 == 1 { Gender::Male } else { Gender::Female }
+        if d % 2 == 1 {
+            Gender::Male
+        } else {
+            Gender::Female
+        }
     }
 
     fn birth_date_of(s: &str) -> Option<NaiveDate> {
         let y = s.get(6..10)?.parse().ok()?;
         let m = s.get(10..12)?.parse().ok()?;
         let d = s.get(12..14)?.parse().ok()?;
-        NaiveDate::from_ymd_opt(y, m, d).filter(|date| *date >= NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default())
+        NaiveDate::from_ymd_opt(y, m, d)
+            .filter(|date| *date >= NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default())
     }
 }
 
 /// The check character of the first 17 digits.
-pub(crate) fn check_char(body: &str) -> char {
-    let sum: u32 = body.chars().zip(WEIGHTS).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
+pub fn check_char(body: &str) -> char {
+    let sum: u32 = body
+        .chars()
+        .zip(WEIGHTS)
+        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
+        .sum();
     CHECK[(sum % 11) as usize]
 }
 
@@ -90,7 +99,10 @@ mod tests {
         let id = IdCardNo::parse("11010519491231002X").map_err(|e| e.code);
         assert!(id.is_ok());
         let id = id.unwrap_or_else(|_| unreachable!());
-        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap_or_default());
+        assert_eq!(
+            id.birth_date(),
+            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap_or_default()
+        );
         assert_eq!(id.gender(), Gender::Female);
     }
 
@@ -101,19 +113,34 @@ mod tests {
 
     #[test]
     fn a_wrong_check_character_is_refused() {
-        assert_eq!(IdCardNo::parse("110105194912310021").map(|_| ()).unwrap_err().code, "error.id_card_checksum");
+        assert_eq!(
+            IdCardNo::parse("110105194912310021")
+                .map(|_| ())
+                .unwrap_err()
+                .code,
+            "error.id_card_checksum"
+        );
     }
 
     #[test]
     fn an_impossible_birth_date_is_refused() {
         let mut body = "11010519490230002".to_string();
         body.push(check_char(&body));
-        assert_eq!(IdCardNo::parse(&body).map(|_| ()).unwrap_err().code, "error.id_card_birth_date");
+        assert_eq!(
+            IdCardNo::parse(&body).map(|_| ()).unwrap_err().code,
+            "error.id_card_birth_date"
+        );
     }
 
     #[test]
     fn fifteen_digit_numbers_are_refused() {
-        assert_eq!(IdCardNo::parse("110105491231002").map(|_| ()).unwrap_err().code, "error.id_card_format");
+        assert_eq!(
+            IdCardNo::parse("110105491231002")
+                .map(|_| ())
+                .unwrap_err()
+                .code,
+            "error.id_card_format"
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 mod idcard;
 mod status;
 
-pub use idcard::IdCardNo;
+pub use idcard::{IdCardNo, check_char as id_card_check_char};
 pub use status::{Gender, PoliticalStatus};
 
 use crate::error::FieldError;
@@ -21,7 +21,10 @@ impl StudentNo {
         }
         let ok_len = (4..=20).contains(&s.len());
         if !ok_len || !s.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(FieldError::new("field.student_no", "error.student_no_format"));
+            return Err(FieldError::new(
+                "field.student_no",
+                "error.student_no_format",
+            ));
         }
         Ok(Self(s.to_ascii_uppercase()))
     }
@@ -88,13 +91,22 @@ mod tests {
 
     #[test]
     fn student_no_accepts_full_width_digits_and_spaces() {
-        assert_eq!(StudentNo::parse(" ２０２１ 01０１ ").map(|s| s.0), Ok("20210101".into()));
+        assert_eq!(
+            StudentNo::parse(" ２０２１ 01０１ ").map(|s| s.0),
+            Ok("20210101".into())
+        );
     }
 
     #[test]
     fn student_no_rejects_punctuation_and_empty() {
-        assert_eq!(StudentNo::parse("2021-01").map(|_| ()).unwrap_err().code, "error.student_no_format");
-        assert_eq!(StudentNo::parse("  ").map(|_| ()).unwrap_err().code, "error.required");
+        assert_eq!(
+            StudentNo::parse("2021-01").map(|_| ()).unwrap_err().code,
+            "error.student_no_format"
+        );
+        assert_eq!(
+            StudentNo::parse("  ").map(|_| ()).unwrap_err().code,
+            "error.required"
+        );
     }
 
     #[test]
@@ -111,6 +123,9 @@ mod tests {
 
     #[test]
     fn name_is_required() {
-        assert_eq!(PersonName::parse("\n").map(|_| ()).unwrap_err().code, "error.required");
+        assert_eq!(
+            PersonName::parse("\n").map(|_| ()).unwrap_err().code,
+            "error.required"
+        );
     }
 }

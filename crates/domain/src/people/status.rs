@@ -102,7 +102,9 @@ impl PoliticalStatus {
     pub fn parse_label(s: &str) -> Option<Self> {
         match crate::text::compact(s).as_str() {
             "群众" => Some(Self::Masses),
-            "共青团员" | "团员" | "中国共产主义青年团团员" => Some(Self::LeagueMember),
+            "共青团员" | "团员" | "中国共产主义青年团团员" => {
+                Some(Self::LeagueMember)
+            }
             "入党申请人" => Some(Self::PartyApplicant),
             "入党积极分子" | "积极分子" => Some(Self::PartyActivist),
             "发展对象" => Some(Self::DevelopmentTarget),
@@ -131,8 +133,14 @@ mod tests {
 
     #[test]
     fn roster_abbreviations_are_understood() {
-        assert_eq!(PoliticalStatus::parse_label(" 团员 "), Some(PoliticalStatus::LeagueMember));
-        assert_eq!(PoliticalStatus::parse_label("预备党员"), Some(PoliticalStatus::ProbationaryMember));
+        assert_eq!(
+            PoliticalStatus::parse_label(" 团员 "),
+            Some(PoliticalStatus::LeagueMember)
+        );
+        assert_eq!(
+            PoliticalStatus::parse_label("预备党员"),
+            Some(PoliticalStatus::ProbationaryMember)
+        );
         assert_eq!(PoliticalStatus::parse_label("党外人士"), None);
     }
 

@@ -1,0 +1,267 @@
+//! Committing a parsed roster: all rows or none, inside the importer's scope, audited.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use redbranch_domain::authz::Scope;
+use redbranch_domain::error::FieldError;
+use redbranch_domain::org::{OrgId, OrgPath, Tree};
+use redbranch_domain::roster::{RosterRecord, RowIssue};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use crate::DbError;
+use crate::audit::{self, Entry};
+use crate::crypto::Crypto;
+use crate::org::entity::orgs;
+use crate::people::{self, PersonData, Upserted};
+use crate::tenants::TenantId;
+
+/// What a commit did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Summary {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Memberships that started (a person put in a branch or moved to another).
+    pub moved: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommitError {
+    /// Rows that cannot be committed as they stand (unknown branch, outside the importer's
+    /// scope). Nothing was written.
+    #[error("{} row(s) refused", .0.len())]
+    Rows(Vec<RowIssue>),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<sea_orm::DbErr> for CommitError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        CommitError::Db(e.into())
+    }
+}
+
+fn data(r: &RosterRecord) -> PersonData {
+    PersonData {
+        student_no: r.student_no.clone(),
+        name: r.name.clone(),
+        gender: r.gender,
+        ethnicity: r.ethnicity.clone(),
+        birth_date: r.birth_date,
+        id_card: r.id_card.clone(),
+        phone: r.phone.clone(),
+        college: r.college.clone(),
+        major: r.major.clone(),
+        grade: r.grade.clone(),
+        class_name: r.class_name.clone(),
+        political_status: r.political_status,
+        league_joined_on: r.league_joined_on,
+        party_applied_on: r.party_applied_on,
+        activist_on: r.activist_on,
+        target_on: r.target_on,
+        party_joined_on: r.party_joined_on,
+        confirmed_on: r.confirmed_on,
+    }
+}
+
+type OrgIndex = HashMap<(Tree, String), Vec<(OrgId, OrgPath)>>;
+
+async fn org_index(c: &impl ConnectionTrait, tenant: TenantId) -> Result<OrgIndex, DbError> {
+    let mut idx = OrgIndex::new();
+    for o in orgs::Entity::find()
+        .filter(orgs::Column::TenantId.eq(tenant.0))
+        .all(c)
+        .await?
+    {
+        if let Some(tree) = Tree::from_code(&o.tree) {
+            idx.entry((tree, o.name.clone()))
+                .or_default()
+                .push((OrgId(o.id), OrgPath::from_stored(o.path)));
+        }
+    }
+    Ok(idx)
+}
+
+fn issue(
+    sheet_names: &[String],
+    r: &RosterRecord,
+    column: &str,
+    code: &'static str,
+    name: &str,
+) -> RowIssue {
+    let field = if column == "所在党支部" {
+        "field.party_branch"
+    } else {
+        "field.league_branch"
+    };
+    RowIssue {
+        sheet: sheet_names.get(r.sheet).cloned().unwrap_or_default(),
+        row: r.row,
+        column: Some(column.to_string()),
+        error: FieldError::new(field, code).with("name", name),
+    }
+}
+
+/// Writes every record, or nothing: if any row is refused the transaction is left uncommitted
+/// by the caller (this function never commits). `on_progress` is called with the rows done.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site per front end; a struct would only rename them"
+)]
+pub async fn commit(
+    c: &impl ConnectionTrait,
+    crypto: &Crypto,
+    tenant: TenantId,
+    scope: &Scope,
+    actor: &Entry,
+    sheet_names: &[String],
+    records: &[RosterRecord],
+    on: NaiveDate,
+    on_progress: &mut (dyn FnMut(usize) + Send),
+) -> Result<Summary, CommitError> {
+    let idx = org_index(c, tenant).await?;
+    let paths: HashMap<i64, OrgPath> = idx
+        .values()
+        .flatten()
+        .map(|(id, p)| (id.0, p.clone()))
+        .collect();
+    let mut refused = Vec::new();
+    let mut targets = Vec::with_capacity(records.len());
+    for r in records {
+        let mut resolve =
+            |tree: Tree, name: &Option<String>, column: &str| -> Option<Option<OrgId>> {
+                let Some(name) = name.as_deref().filter(|n| !n.is_empty()) else {
+                    return Some(None);
+                };
+                match idx.get(&(tree, name.to_string())).map(Vec::as_slice) {
+                    Some([(id, path)]) if scope.covers(path) => Some(Some(*id)),
+                    Some([_]) => {
+                        refused.push(issue(
+                            sheet_names,
+                            r,
+                            column,
+                            "error.import_out_of_scope",
+                            name,
+                        ));
+                        None
+                    }
+                    Some([_, _, ..]) => {
+                        refused.push(issue(
+                            sheet_names,
+                            r,
+                            column,
+                            "error.import_branch_ambiguous",
+                            name,
+                        ));
+                        None
+                    }
+                    _ => {
+                        refused.push(issue(
+                            sheet_names,
+                            r,
+                            column,
+                            "error.import_branch_unknown",
+                            name,
+                        ));
+                        None
+                    }
+                }
+            };
+        let party = resolve(Tree::Party, &r.party_branch, "所在党支部");
+        let league = resolve(Tree::League, &r.league_branch, "所在团支部");
+        targets.push((party.flatten(), league.flatten()));
+    }
+    // Nobody outside the importer's scope may be overwritten through a 学号 collision.
+    let existing = people::entity::people::Entity::find()
+        .filter(people::entity::people::Column::TenantId.eq(tenant.0))
+        .filter(
+            people::entity::people::Column::StudentNo
+                .is_in(records.iter().map(|r| r.student_no.as_str().to_string())),
+        )
+        .all(c)
+        .await?;
+    let existing: HashMap<String, people::Person> = existing
+        .into_iter()
+        .map(|p| (p.student_no.clone(), p))
+        .collect();
+    for r in records {
+        if let Some(p) = existing.get(r.student_no.as_str()) {
+            let orgs_of = [p.party_org_id, p.league_org_id];
+            let in_scope = orgs_of
+                .iter()
+                .flatten()
+                .all(|id| paths.get(id).is_some_and(|path| scope.covers(path)));
+            if !in_scope {
+                refused.push(RowIssue {
+                    sheet: sheet_names.get(r.sheet).cloned().unwrap_or_default(),
+                    row: r.row,
+                    column: Some("学号".into()),
+                    error: FieldError::new("field.student_no", "error.import_person_out_of_scope"),
+                });
+            }
+        }
+    }
+    if !refused.is_empty() {
+        refused.sort_by(|a, b| (a.sheet.as_str(), a.row).cmp(&(b.sheet.as_str(), b.row)));
+        return Err(CommitError::Rows(refused));
+    }
+
+    let mut sum = Summary::default();
+    for (i, (r, (party, league))) in records.iter().zip(targets).enumerate() {
+        let up = people::upsert(c, crypto, tenant, &data(r)).await?;
+        let (person, before, after, action) = match up {
+            Upserted::Inserted(p) => {
+                sum.inserted += 1;
+                let after = people::audit_view(&p);
+                (p, None, Some(after), Some("create"))
+            }
+            Upserted::Updated {
+                person,
+                before,
+                after,
+            } => {
+                sum.updated += 1;
+                (person, Some(before), Some(after), Some("update"))
+            }
+            Upserted::Unchanged(p) => (p, None, None, None),
+        };
+        let mut moved = false;
+        if let Some(org) = party {
+            moved |= people::set_org(c, tenant, &person, Tree::Party, Some(org), on).await?;
+        }
+        if let Some(org) = league {
+            moved |= people::set_org(c, tenant, &person, Tree::League, Some(org), on).await?;
+        }
+        if moved {
+            sum.moved += 1;
+        }
+        let action = match action {
+            None if moved => {
+                sum.updated += 1;
+                Some("move")
+            }
+            None => {
+                sum.unchanged += 1;
+                None
+            }
+            a => a,
+        };
+        if let Some(a) = action {
+            let org = party.or(league).and_then(|o| paths.get(&o.0)).cloned();
+            let mut e = actor.clone();
+            e.action = a.into();
+            e.entity = "person".into();
+            e.entity_id = Some(person.id.to_string());
+            e.org_path = org;
+            e.before = before;
+            e.after = after.or_else(|| Some(serde_json::json!({"party_org_id": party.map(|o| o.0), "league_org_id": league.map(|o| o.0)})));
+            audit::append(c, tenant, e).await?;
+        }
+        if i % 500 == 499 {
+            on_progress(i + 1);
+        }
+    }
+    on_progress(records.len());
+    Ok(sum)
+}

@@ -1,0 +1,40 @@
+//! The JSON API under `/api/v1`: the same operations as the pages, for scripts and other systems.
+//!
+//! Authentication is a `Bearer rb_…` token or the session cookie (the request-context middleware
+//! resolves both); errors are plain [`AppError`](crate::error::AppError)s, which the middleware
+//! renders as `{"error": {"code", "message", "fields"}}` for `/api` paths. The permission checks
+//! are the same visible `ensure` calls as in the page handlers.
+
+mod me;
+mod members;
+pub mod openapi;
+mod orgs;
+mod tokens;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+/// The `/api/v1` routes (nested by the main router).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/me", get(me::show_me))
+        .route("/orgs", get(orgs::list_orgs))
+        .route("/orgs/{id}", get(orgs::show_org))
+        .route(
+            "/orgs/{id}/children",
+            get(orgs::list_children).post(orgs::create_org),
+        )
+        .route("/members", get(members::list_members))
+        .route("/members/{id}", get(members::show_member))
+        .route("/tokens", post(tokens::create_token))
+}
+
+/// A JSON request body; a malformed one is a 400 in the API's own error format (the `Json`
+/// extractor would answer in plain text).
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+) -> Result<T, crate::error::AppError> {
+    serde_json::from_slice(body).map_err(|_| crate::error::AppError::BadRequest("bad_json"))
+}

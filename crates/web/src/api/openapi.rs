@@ -1,0 +1,273 @@
+//! `GET /api/openapi.json`: an OpenAPI 3.0 description of `/api/v1`, written by hand as one
+//! `json!` value (no code generator: the API is small, and the document is reviewed like code).
+
+use axum::Json;
+use serde_json::{Value, json};
+
+fn error_responses() -> Value {
+    let e = json!({"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    json!({
+        "400": {"description": "Bad request (unknown filter value, malformed JSON…)", "content": e["content"]},
+        "401": {"description": "Not signed in, or the token is invalid or expired", "content": e["content"]},
+        "403": {"description": "Signed in, but without the permission on this org", "content": e["content"]},
+        "404": {"description": "No such record in this school", "content": e["content"]},
+        "422": {"description": "Invalid fields (see error.fields)", "content": e["content"]},
+    })
+}
+
+fn with_errors(ok: Value) -> Value {
+    let mut r = error_responses();
+    if let (Some(map), Some(ok)) = (r.as_object_mut(), ok.as_object()) {
+        for (k, v) in ok {
+            map.insert(k.clone(), v.clone());
+        }
+    }
+    r
+}
+
+fn id_param() -> Value {
+    json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64", "minimum": 1}})
+}
+
+fn json_ok(description: &str, schema: Value) -> Value {
+    json!({"200": {"description": description, "content": {"application/json": {"schema": schema}}}})
+}
+
+fn member_filters() -> Value {
+    let q = |name: &str, desc: &str, schema: Value| json!({"name": name, "in": "query", "required": false, "description": desc, "schema": schema});
+    json!([
+        q(
+            "q",
+            "Name (substring), student no. (prefix) or pinyin initials (prefix)",
+            json!({"type": "string"})
+        ),
+        q(
+            "org",
+            "Only people whose Party or League org lies in this org's subtree",
+            json!({"type": "integer", "format": "int64"})
+        ),
+        q(
+            "status",
+            "Political status",
+            json!({"$ref": "#/components/schemas/PoliticalStatus"})
+        ),
+        q("grade", "Grade, e.g. 2023", json!({"type": "string"})),
+        q("class", "Class name", json!({"type": "string"})),
+        q(
+            "sort",
+            "Sort key",
+            json!({"type": "string", "enum": ["student_no", "name", "grade", "status"], "default": "student_no"})
+        ),
+        q(
+            "dir",
+            "Sort direction",
+            json!({"type": "string", "enum": ["asc", "desc"], "default": "asc"})
+        ),
+        q(
+            "page",
+            "1-based page; pages past the end are empty",
+            json!({"type": "integer", "minimum": 1, "default": 1})
+        ),
+        q(
+            "per_page",
+            "Rows per page",
+            json!({"type": "integer", "minimum": 1, "maximum": 200, "default": 50})
+        ),
+    ])
+}
+
+fn schemas() -> Value {
+    let date = json!({"type": "string", "format": "date", "nullable": true});
+    let opt = json!({"type": "string", "nullable": true});
+    // One json! per schema: a single literal this size exceeds the macro recursion limit.
+    let mut m = serde_json::Map::new();
+    m.insert(
+        "Error".into(),
+        json!({
+            "type": "object", "required": ["error"],
+            "properties": {"error": {"type": "object", "required": ["code", "message", "fields"], "properties": {
+                "code": {"type": "string", "description": "Stable snake_case code, e.g. forbidden, not_found, invalid, unknown_status"},
+                "message": {"type": "string", "description": "The code's text in the caller's language"},
+                "fields": {"type": "array", "items": {"type": "object", "properties": {
+                    "field": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"}}}}
+            }}}
+        }));
+    m.insert("PoliticalStatus".into(), json!({"type": "string", "enum": ["masses", "league_member", "party_applicant", "party_activist", "development_target", "probationary_member", "party_member"]}));
+    m.insert("OrgKind".into(), json!({"type": "string", "enum": ["party_committee", "party_general_branch", "party_branch", "party_group", "league_committee", "league_general_branch", "league_branch"]}));
+    m.insert("Org".into(), json!({
+            "type": "object", "required": ["id", "tree", "kind", "code", "name", "depth", "status"],
+            "properties": {
+                "id": {"type": "integer", "format": "int64"},
+                "tree": {"type": "string", "enum": ["party", "league"]},
+                "kind": {"$ref": "#/components/schemas/OrgKind"},
+                "code": {"type": "string"}, "name": {"type": "string"},
+                "parent_id": {"type": "integer", "format": "int64", "nullable": true},
+                "depth": {"type": "integer"}, "founded_on": date,
+                "status": {"type": "string", "enum": ["active", "dissolved"]},
+                "committee": {"type": "array", "description": "Only in GET /orgs/{id}", "items": {"type": "object", "properties": {
+                    "title": {"type": "string", "enum": ["secretary", "deputy_secretary", "organisation", "propaganda", "discipline", "culture_sports", "member"]},
+                    "person_id": {"type": "integer", "format": "int64"}, "person_name": {"type": "string"}, "started_on": {"type": "string", "format": "date"}}}}
+            }
+        }));
+    m.insert("OrgList".into(), json!({"type": "object", "properties": {"rows": {"type": "array", "items": {"$ref": "#/components/schemas/Org"}}}}));
+    m.insert("NewOrg".into(), json!({
+            "type": "object", "required": ["kind", "code", "name"],
+            "properties": {"kind": {"$ref": "#/components/schemas/OrgKind"}, "code": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,30}$"},
+                "name": {"type": "string", "maxLength": 60}, "founded_on": {"type": "string", "format": "date"}}
+        }));
+    m.insert("MemberRow".into(), json!({
+            "type": "object", "required": ["id", "student_no", "name", "political_status"],
+            "properties": {
+                "id": {"type": "integer", "format": "int64"}, "student_no": {"type": "string"}, "name": {"type": "string"},
+                "gender": {"type": "string", "enum": ["male", "female"], "nullable": true},
+                "political_status": {"$ref": "#/components/schemas/PoliticalStatus"},
+                "college": opt, "grade": opt, "class_name": opt, "party_org_name": opt, "league_org_name": opt
+            }
+        }));
+    m.insert("MemberPage".into(), json!({
+            "type": "object", "required": ["rows", "total", "page", "per_page"],
+            "properties": {"rows": {"type": "array", "items": {"$ref": "#/components/schemas/MemberRow"}},
+                "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}
+        }));
+    m.insert("Member".into(), json!({
+            "type": "object", "description": "A person's record. Identity and phone numbers are always masked here.",
+            "properties": {
+                "id": {"type": "integer", "format": "int64"}, "student_no": {"type": "string"}, "name": {"type": "string"},
+                "gender": opt, "ethnicity": opt, "birth_date": date, "id_card_masked": opt, "phone_masked": opt,
+                "college": opt, "major": opt, "grade": opt, "class_name": opt,
+                "political_status": {"$ref": "#/components/schemas/PoliticalStatus"},
+                "league_joined_on": date, "party_applied_on": date, "activist_on": date, "target_on": date, "party_joined_on": date, "confirmed_on": date,
+                "party_org": {"type": "object", "nullable": true, "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+                "league_org": {"type": "object", "nullable": true, "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+                "memberships": {"type": "array", "items": {"type": "object", "properties": {
+                    "org_id": {"type": "integer"}, "org_name": {"type": "string"}, "tree": {"type": "string", "enum": ["party", "league"]},
+                    "started_on": {"type": "string", "format": "date"}, "ended_on": date}}}
+            }
+        }));
+    m.insert("Me".into(), json!({
+            "type": "object",
+            "properties": {"login": {"type": "string"}, "name": {"type": "string"}, "school": {"type": "string"},
+                "person_id": {"type": "integer", "nullable": true},
+                "roles": {"type": "array", "items": {"type": "object", "properties": {
+                    "role": {"type": "string", "enum": ["member", "branch_committee", "branch_secretary", "organiser", "college_admin", "school_admin", "system_admin"]},
+                    "org_id": {"type": "integer"}, "org_name": {"type": "string"}}}}}
+        }));
+    m.insert("TokenRequest".into(), json!({
+            "type": "object", "required": ["login", "password", "name"],
+            "properties": {"login": {"type": "string", "description": "学号/工号"}, "password": {"type": "string", "format": "password"},
+                "school": {"type": "string", "description": "School code; the server's default school when absent"},
+                "name": {"type": "string", "maxLength": 60, "description": "What the token is for"},
+                "totp": {"type": "string", "description": "Current TOTP code; required for administrators (when the policy says so) and for anyone who has turned two-step verification on"}}
+        }));
+    m.insert("Token".into(), json!({
+            "type": "object", "required": ["token", "token_type", "expires_at"],
+            "properties": {"token": {"type": "string", "description": "rb_…; shown once, only its hash is stored"},
+                "token_type": {"type": "string", "enum": ["Bearer"]}, "expires_at": {"type": "string", "format": "date-time"}}
+        }));
+    Value::Object(m)
+}
+
+/// The document itself.
+pub fn document() -> Value {
+    let r = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "RedBranch API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "红枝·智慧党团建 JSON API. Every call is limited to what the caller's roles allow on the org trees; error messages follow the caller's language (Accept-Language or ?lang=)."
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}, {"cookie": []}],
+        "tags": [{"name": "me"}, {"name": "orgs"}, {"name": "members"}, {"name": "tokens"}, {"name": "health"}],
+        "paths": {
+            "/api/v1/me": {"get": {"tags": ["me"], "summary": "Who I am and my roles", "responses": with_errors(json_ok("The caller", r("Me")))}},
+            "/api/v1/orgs": {"get": {
+                "tags": ["orgs"], "summary": "The tops of the org subtrees the caller may see",
+                "parameters": [{"name": "tree", "in": "query", "required": false, "schema": {"type": "string", "enum": ["party", "league"]}}],
+                "responses": with_errors(json_ok("Visible roots", r("OrgList")))}},
+            "/api/v1/orgs/{id}": {"get": {
+                "tags": ["orgs"], "summary": "One org with its current committee (ViewOrg)", "parameters": [id_param()],
+                "responses": with_errors(json_ok("The org", r("Org")))}},
+            "/api/v1/orgs/{id}/children": {
+                "get": {"tags": ["orgs"], "summary": "The org's direct sub-orgs (ViewOrg)", "parameters": [id_param()],
+                    "responses": with_errors(json_ok("Sub-orgs", r("OrgList")))},
+                "post": {"tags": ["orgs"], "summary": "Create a sub-org (ManageOrgs on the parent; audited)", "parameters": [id_param()],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": r("NewOrg")}}},
+                    "responses": with_errors(json!({
+                        "201": {"description": "Created", "content": {"application/json": {"schema": r("Org")}}},
+                        "409": {"description": "Conflict", "content": {"application/json": {"schema": r("Error")}}}}))}
+            },
+            "/api/v1/members": {"get": {
+                "tags": ["members"], "summary": "People in the caller's ViewMembers scope, filtered, sorted and paged",
+                "parameters": member_filters(),
+                "responses": with_errors(json_ok("One page", r("MemberPage")))}},
+            "/api/v1/members/{id}": {"get": {
+                "tags": ["members"], "summary": "One person's record (oneself, or ViewMembers on their Party or League org)",
+                "parameters": [id_param()], "responses": with_errors(json_ok("The person", r("Member")))}},
+            "/api/v1/tokens": {"post": {
+                "tags": ["tokens"], "summary": "Exchange credentials for an API token valid 30 days (audited)",
+                "security": [],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": r("TokenRequest")}}},
+                "responses": with_errors(json!({
+                    "201": {"description": "Issued", "content": {"application/json": {"schema": r("Token")}}},
+                    "429": {"description": "Too many failed attempts from this address or for this account", "content": {"application/json": {"schema": r("Error")}}}}))}},
+            "/healthz": {"get": {"tags": ["health"], "summary": "The process answers", "security": [],
+                "responses": {"200": {"description": "ok", "content": {"text/plain": {"schema": {"type": "string", "example": "ok"}}}}}}},
+            "/readyz": {"get": {"tags": ["health"], "summary": "The process and its database answer", "security": [],
+                "responses": {
+                    "200": {"description": "ready", "content": {"text/plain": {"schema": {"type": "string", "example": "ready"}}}},
+                    "503": {"description": "database unavailable", "content": {"text/plain": {"schema": {"type": "string"}}}}}}}
+        },
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "rb_…", "description": "A token from POST /api/v1/tokens. Requests with it skip the CSRF check."},
+                "cookie": {"type": "apiKey", "in": "cookie", "name": crate::session::SESSION_COOKIE, "description": "The browser session; unsafe methods also need the X-CSRF-Token header."}
+            },
+            "schemas": schemas()
+        }
+    })
+}
+
+pub async fn openapi_json() -> Json<Value> {
+    Json(document())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_schema_reference_resolves() {
+        let doc = document();
+        let text = doc.to_string();
+        for part in text.split("#/components/schemas/").skip(1) {
+            let name: String = part
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            assert!(
+                doc["components"]["schemas"].get(&name).is_some(),
+                "missing schema {name}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_document_lists_every_api_route() {
+        let doc = document();
+        for p in [
+            "/api/v1/me",
+            "/api/v1/orgs",
+            "/api/v1/orgs/{id}",
+            "/api/v1/orgs/{id}/children",
+            "/api/v1/members",
+            "/api/v1/members/{id}",
+            "/api/v1/tokens",
+            "/healthz",
+            "/readyz",
+        ] {
+            assert!(doc["paths"].get(p).is_some(), "{p} is not documented");
+        }
+    }
+}

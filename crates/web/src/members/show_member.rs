@@ -1,0 +1,236 @@
+//! `GET /members/{id}`: a person's profile and their history — memberships in both trees and the
+//! steps of the political-status pipeline, in one chronological timeline.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::Response;
+use chrono::NaiveDate;
+use redbranch_db::people::{self as dbpeople, Person, PersonId};
+use redbranch_domain::authz::Permission;
+use redbranch_domain::people::{Gender, PoliticalStatus};
+
+use super::PersonOrgs;
+use super::list_members::status_class;
+use crate::error::AppResult;
+use crate::orgs::parse_id;
+use crate::page::{Ctx, Page, render};
+use crate::session::{CurrentUser, SignedIn};
+use crate::state::AppState;
+
+/// A labelled value of the profile (only those that are filled in are shown).
+pub struct Kv {
+    pub label: String,
+    pub value: String,
+}
+
+pub struct TimelineItem {
+    pub date: String,
+    pub text: String,
+}
+
+/// The profile as the page shows it.
+pub struct PersonView {
+    pub id: i64,
+    pub name: String,
+    pub status: String,
+    pub status_class: &'static str,
+    pub id_card_masked: String,
+    pub has_id_card: bool,
+    pub details: Vec<Kv>,
+    pub dates: Vec<Kv>,
+    pub party_org: Option<(i64, String)>,
+    pub league_org: Option<(i64, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "members/show.html")]
+struct ProfilePage {
+    page: Page,
+    p: PersonView,
+    revealed: Option<String>,
+    can_reveal: bool,
+    timeline: Vec<TimelineItem>,
+}
+
+fn kv(ctx: &Ctx, key: &str, value: Option<String>) -> Option<Kv> {
+    value.filter(|v| !v.is_empty()).map(|value| Kv {
+        label: ctx.t(key).to_string(),
+        value,
+    })
+}
+
+fn date(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// The political-status dates, in pipeline order, with their catalogue keys.
+fn status_dates(p: &Person) -> [(&'static str, &'static str, Option<NaiveDate>); 6] {
+    [
+        (
+            "field.league_joined_on",
+            "members.event_league_joined",
+            p.league_joined_on,
+        ),
+        (
+            "field.party_applied_on",
+            "members.event_party_applied",
+            p.party_applied_on,
+        ),
+        ("field.activist_on", "members.event_activist", p.activist_on),
+        ("field.target_on", "members.event_target", p.target_on),
+        (
+            "field.party_joined_on",
+            "members.event_party_joined",
+            p.party_joined_on,
+        ),
+        (
+            "field.confirmed_on",
+            "members.event_confirmed",
+            p.confirmed_on,
+        ),
+    ]
+}
+
+/// The profile of `p` for a viewer already allowed to see it.
+pub fn person_view(ctx: &Ctx, p: &Person, orgs: &PersonOrgs) -> PersonView {
+    let status = PoliticalStatus::from_code(&p.political_status);
+    let details = [
+        kv(ctx, "field.student_no", Some(p.student_no.clone())),
+        kv(
+            ctx,
+            "field.gender",
+            p.gender
+                .as_deref()
+                .and_then(Gender::from_code)
+                .map(|g| ctx.t(g.label_key()).to_string()),
+        ),
+        kv(ctx, "field.ethnicity", p.ethnicity.clone()),
+        kv(ctx, "field.birth_date", date(p.birth_date)),
+        kv(ctx, "field.phone", p.phone_masked()),
+        kv(ctx, "field.college", p.college.clone()),
+        kv(ctx, "field.major", p.major.clone()),
+        kv(ctx, "field.grade", p.grade.clone()),
+        kv(ctx, "field.class_name", p.class_name.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let dates = status_dates(p)
+        .into_iter()
+        .filter_map(|(field, _, d)| kv(ctx, field, date(d)))
+        .collect();
+    PersonView {
+        id: p.id,
+        name: p.name.clone(),
+        status: status.map_or_else(
+            || p.political_status.clone(),
+            |s| ctx.t(s.label_key()).to_string(),
+        ),
+        status_class: status_class(status),
+        id_card_masked: p.id_card_masked.clone().unwrap_or_default(),
+        has_id_card: p.id_card_cipher.is_some(),
+        details,
+        dates,
+        party_org: orgs.party.as_ref().map(|o| (o.id, o.name.clone())),
+        league_org: orgs.league.as_ref().map(|o| (o.id, o.name.clone())),
+    }
+}
+
+async fn timeline(
+    st: &AppState,
+    ctx: &Ctx,
+    u: &CurrentUser,
+    p: &Person,
+) -> AppResult<Vec<TimelineItem>> {
+    let mut items: Vec<(NaiveDate, u8, String)> = Vec::new();
+    for m in dbpeople::memberships(&st.db.conn, u.tenant, PersonId(p.id)).await? {
+        let tree_key = if m.tree == "league" {
+            "members.tree_league"
+        } else {
+            "members.tree_party"
+        };
+        let tree = ctx.t(tree_key).to_string();
+        items.push((
+            m.started_on,
+            1,
+            ctx.ta(
+                "members.event_joined_org",
+                &[("org", m.org_name.clone()), ("tree", tree.clone())],
+            ),
+        ));
+        if let Some(end) = m.ended_on {
+            // Leaving sorts before joining on the same day: a transfer reads "left A, joined B".
+            items.push((
+                end,
+                0,
+                ctx.ta(
+                    "members.event_left_org",
+                    &[("org", m.org_name), ("tree", tree)],
+                ),
+            ));
+        }
+    }
+    for (_, key, d) in status_dates(p) {
+        if let Some(d) = d {
+            items.push((d, 2, ctx.t(key).to_string()));
+        }
+    }
+    items.sort_by_key(|a| (a.0, a.1));
+    Ok(items
+        .into_iter()
+        .map(|(d, _, text)| TimelineItem {
+            date: d.format("%Y-%m-%d").to_string(),
+            text,
+        })
+        .collect())
+}
+
+/// Renders the profile; `revealed` is the identity number in clear, shown this once.
+pub(super) async fn render_profile(
+    st: &AppState,
+    ctx: &Ctx,
+    u: &CurrentUser,
+    p: &Person,
+    orgs: &PersonOrgs,
+    revealed: Option<String>,
+) -> AppResult<Response> {
+    let can_reveal = p.id_card_cipher.is_some()
+        && revealed.is_none()
+        && orgs.ensure(&u.grants, Permission::RevealIdCard).is_ok();
+    let timeline = timeline(st, ctx, u, p).await?;
+    let mut page = ctx.page_titled(p.name.clone());
+    if u.grants.anywhere(Permission::ViewMembers) {
+        page.back = Some("/members".into());
+    }
+    let shown = revealed.is_some();
+    let mut res = render(&ProfilePage {
+        page,
+        p: person_view(ctx, p, orgs),
+        revealed,
+        can_reveal,
+        timeline,
+    })?;
+    if shown {
+        // The clear number must not linger in a shared computer's cache or back button.
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    Ok(res)
+}
+
+pub async fn show_member(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    SignedIn(u): SignedIn,
+    Path(raw): Path<String>,
+) -> AppResult<Response> {
+    let id = parse_id(&raw)?;
+    let person = dbpeople::get(&st.db.conn, u.tenant, PersonId(id)).await?;
+    let orgs = PersonOrgs::of(&st, u.tenant, &person).await?;
+    // One's own record is always readable; anyone else's needs ViewMembers on their org.
+    if u.person_id != Some(person.id) {
+        orgs.ensure(&u.grants, Permission::ViewMembers)?;
+    }
+    render_profile(&st, &ctx, &u, &person, &orgs, None).await
+}

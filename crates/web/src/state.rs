@@ -1,0 +1,58 @@
+//! Application state shared by every handler: the database, the crypto keys, the settings.
+//! Nothing here changes after start-up, so any number of nodes can serve the same database.
+
+use std::sync::Arc;
+
+use redbranch_db::Db;
+use redbranch_db::crypto::Crypto;
+use redbranch_domain::auth::SecurityPolicy;
+
+/// Settings the web layer needs; the binary builds them from `redbranch.toml`, the environment
+/// and flags.
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    pub security: SecurityPolicy,
+    /// Send cookies with `Secure` (on behind HTTPS; off for plain-HTTP local use).
+    pub cookie_secure: bool,
+    /// Largest accepted upload, in bytes.
+    pub max_upload_bytes: usize,
+    /// The school shown on the sign-in page when there is only one.
+    pub default_tenant: String,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        Self {
+            security: SecurityPolicy::default(),
+            cookie_secure: false,
+            max_upload_bytes: 20 * 1024 * 1024,
+            default_tenant: "demo".into(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub db: Db,
+    pub crypto: Crypto,
+    pub settings: WebSettings,
+}
+
+impl AppState {
+    pub fn new(db: Db, crypto: Crypto, settings: WebSettings) -> Self {
+        Self(Arc::new(Inner {
+            db,
+            crypto,
+            settings,
+        }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
