@@ -281,7 +281,11 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
     });
     let had_flash = flash.is_some();
 
-    if is_unsafe(req.method()) && !user.as_ref().is_some_and(|u| u.via_token) {
+    // A request that carries no session cookie cannot be a forged cross-site request riding on
+    // one: bearer-token API calls and the token endpoint itself need no CSRF token.
+    let cookieless_api =
+        path.starts_with("/api/") && cookie(req.headers(), SESSION_COOKIE).is_none();
+    if is_unsafe(req.method()) && !cookieless_api && !user.as_ref().is_some_and(|u| u.via_token) {
         let origin_ok = match (
             req.headers()
                 .get(header::ORIGIN)

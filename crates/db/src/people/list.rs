@@ -160,11 +160,11 @@ pub async fn list(
         let like = escape_like(&text);
         let mut any = Condition::any()
             .add(
-                Expr::col(people::Column::Name)
+                Expr::col((people::Entity, people::Column::Name))
                     .like(sea_orm::sea_query::LikeExpr::new(format!("%{like}%")).escape('\\')),
             )
             .add(
-                Expr::col(people::Column::StudentNo).like(
+                Expr::col((people::Entity, people::Column::StudentNo)).like(
                     sea_orm::sea_query::LikeExpr::new(format!("{}%", like.to_ascii_uppercase()))
                         .escape('\\'),
                 ),
@@ -172,7 +172,7 @@ pub async fn list(
         if text.chars().all(|ch| ch.is_ascii_alphabetic()) {
             let initials = format!("{}%", like.to_ascii_lowercase());
             any = any.add(
-                Expr::col(people::Column::NameInitials)
+                Expr::col((people::Entity, people::Column::NameInitials))
                     .like(sea_orm::sea_query::LikeExpr::new(initials).escape('\\')),
             );
         }

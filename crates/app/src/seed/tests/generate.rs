@@ -132,7 +132,9 @@ async fn generate_at_benchmark_scale() {
     let db = Db::connect(&url, 4).await.unwrap();
     db.migrate().await.unwrap();
     let started = std::time::Instant::now();
-    crate::seed::ensure_demo_school(&db, &crypto(), &IndicatifProgress::new()).await.unwrap();
+    crate::seed::ensure_demo_school(&db, &crypto(), &IndicatifProgress::new())
+        .await
+        .unwrap();
     eprintln!("demo school on a file: {:.1?}", started.elapsed());
     let started = std::time::Instant::now();
     let report = generate(
