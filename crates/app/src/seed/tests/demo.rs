@@ -179,6 +179,15 @@ async fn the_demo_school_has_six_colleges_eighteen_branches_and_one_league_branc
 #[tokio::test]
 async fn every_role_has_a_login_whose_grants_sit_on_the_right_orgs() {
     let (db, logins, t) = seeded().await;
+    for l in &logins {
+        eprintln!(
+            "{:<16} {:<10} {} {}",
+            l.role.code(),
+            l.login,
+            l.password,
+            l.scope
+        );
+    }
     let roles: BTreeSet<Role> = logins.iter().map(|l| l.role).collect();
     assert_eq!(roles.len(), Role::ALL.len());
     let plan = Plan::build().unwrap();

@@ -2,6 +2,7 @@
 
 mod demo;
 mod generate;
+mod postgres;
 
 use chrono::Datelike;
 use rand::SeedableRng;
