@@ -17,6 +17,9 @@ pub enum AppError {
     NotFound,
     #[error("sign-in required")]
     Unauthenticated,
+    /// A login and password (or code) that do not match, for the API; the pages say it inline.
+    #[error("bad credentials")]
+    BadCredentials,
     #[error(transparent)]
     Forbidden(#[from] Forbidden),
     #[error("invalid input")]
@@ -71,6 +74,7 @@ impl AppError {
         let (status, code, fields) = match self {
             AppError::NotFound => (StatusCode::NOT_FOUND, "not_found", vec![]),
             AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", vec![]),
+            AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials", vec![]),
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", vec![]),
             AppError::Invalid(e) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.0.clone()),
             AppError::BadRequest(c) => (StatusCode::BAD_REQUEST, *c, vec![]),

@@ -8,7 +8,7 @@ use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use redbranch_db::auth::{self as dbauth, UserId};
-use redbranch_db::tenants::{self, TenantId};
+use redbranch_db::tenants::TenantId;
 use redbranch_db::{DbError, TransactionTrait};
 use redbranch_domain::error::FieldError;
 use serde::Deserialize;
@@ -81,14 +81,7 @@ pub async fn create_token(
     }
     let policy = &st.settings.security;
     let now = Utc::now();
-    let code = b
-        .school
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .unwrap_or(&st.settings.default_tenant)
-        .to_string();
-    let tenant = tenants::by_code(&st.db.conn, &code)
+    let tenant = crate::auth::login::resolve_school(&st, b.school.as_deref())
         .await?
         .ok_or(AppError::BadRequest("unknown_school"))?;
     let tid = TenantId(tenant.id);
@@ -107,7 +100,7 @@ pub async fn create_token(
     let Some(user) = user.filter(|u| !u.disabled) else {
         password::verify_dummy(&b.password);
         dbauth::record_attempt(&st.db.conn, tid, &login, &ip, false).await?;
-        return Err(AppError::Unauthenticated);
+        return Err(AppError::BadCredentials);
     };
     if user.locked_until.is_some_and(|t| t > now) {
         dbauth::record_attempt(&st.db.conn, tid, &user.login, &ip, false).await?;
@@ -128,7 +121,7 @@ pub async fn create_token(
             )
             .await?;
         }
-        return Err(AppError::Unauthenticated);
+        return Err(AppError::BadCredentials);
     }
     if user.must_change_password || policy.password_expired(user.password_changed_at, now) {
         return Err(AppError::BadRequest("password_change_required"));
@@ -145,7 +138,7 @@ pub async fn create_token(
         };
         if !totp_ok(&st, &user, code)? {
             dbauth::record_attempt(&st.db.conn, tid, &user.login, &ip, false).await?;
-            return Err(AppError::Unauthenticated);
+            return Err(AppError::BadCredentials);
         }
     }
     dbauth::clear_failures(&st.db.conn, UserId(user.id)).await?;

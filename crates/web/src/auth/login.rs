@@ -68,6 +68,26 @@ pub struct LoginForm {
     next: String,
 }
 
+/// The school a sign-in is for: the one named, else the configured default, else the only one.
+/// With several schools and none named, there is no guessing.
+pub async fn resolve_school(
+    st: &AppState,
+    named: Option<&str>,
+) -> AppResult<Option<tenants::Tenant>> {
+    if let Some(code) = named.map(str::trim).filter(|s| !s.is_empty()) {
+        return Ok(tenants::by_code(&st.db.conn, code).await?);
+    }
+    if let Some(t) = tenants::by_code(&st.db.conn, &st.settings.default_tenant).await? {
+        return Ok(Some(t));
+    }
+    let all = tenants::list(&st.db.conn).await?;
+    Ok(if all.len() == 1 {
+        all.into_iter().next()
+    } else {
+        None
+    })
+}
+
 enum Outcome {
     Refused(String),
     SignedIn {
@@ -81,17 +101,8 @@ async fn check(st: &AppState, ctx: &Ctx, ip: &str, f: &LoginForm) -> AppResult<O
     let policy = &st.settings.security;
     let now = Utc::now();
     let login = redbranch_domain::text::compact(&f.login).to_ascii_uppercase();
-    let code = if f.school.is_empty() {
-        st.settings.default_tenant.clone()
-    } else {
-        f.school.clone()
-    };
-    let tenant = match tenants::by_code(&st.db.conn, &code).await? {
-        Some(t) => t,
-        None => match tenants::list(&st.db.conn).await?.into_iter().next() {
-            Some(t) => t,
-            None => return Ok(Outcome::Refused(ctx.t("auth.no_school").into())),
-        },
+    let Some(tenant) = resolve_school(st, Some(&f.school)).await? else {
+        return Ok(Outcome::Refused(ctx.t("auth.no_school").into()));
     };
     let tid = TenantId(tenant.id);
     let window_start = now - policy.lockout_window();
