@@ -147,3 +147,56 @@ both_backends!(pages_speak_english_when_asked, |app: TestApp| async move {
         "no Chinese left on the English sign-in page"
     );
 });
+
+both_backends!(
+    only_the_school_tier_changes_the_school_name,
+    |app: TestApp| async move {
+        let college = app.as_user("collegea").await;
+        assert_eq!(
+            college
+                .get(app.url("/settings"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            403
+        );
+        let token = app.csrf(&college, "/").await;
+        let refused = college
+            .post(app.url("/settings"))
+            .form(&[("_csrf", token.as_str()), ("name", "改名大学")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 403);
+
+        let school = app.as_user("school").await;
+        let token = app.csrf(&school, "/settings").await;
+        let empty = school
+            .post(app.url("/settings"))
+            .form(&[("_csrf", token.as_str()), ("name", "  ")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(empty.status(), 422);
+        let ok = school
+            .post(app.url("/settings"))
+            .form(&[("_csrf", token.as_str()), ("name", "测试理工大学")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ok.status(), 303);
+        let page = school
+            .get(app.url("/settings"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("测试理工大学") && page.contains("已保存"),
+            "{page}"
+        );
+    }
+);

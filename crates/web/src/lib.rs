@@ -17,6 +17,7 @@ pub mod orgs;
 pub mod page;
 pub mod render;
 pub mod session;
+pub mod settings;
 pub mod state;
 
 use axum::Router;
@@ -58,6 +59,10 @@ pub fn router(state: AppState) -> Router {
         .route("/import/{id}/commit", post(import::commit_import))
         .route("/import/{id}/progress", get(import::import_progress))
         .route("/audit", get(audit::list_audit))
+        .route(
+            "/settings",
+            get(settings::show_settings).post(settings::save_settings),
+        )
         .route("/orgs", get(orgs::show_tree))
         .route("/orgs/{id}", get(orgs::show_org))
         .route(
