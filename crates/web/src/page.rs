@@ -121,10 +121,11 @@ fn nav(u: &CurrentUser, path: &str) -> Vec<NavItem> {
     let mut items = Vec::new();
     let mut add = |href: &'static str, label_key, icon, group_key, in_tabbar, show: bool| {
         if show {
+            // "/members" must not light up "/me": match whole path segments only.
             let active = if href == "/" {
                 path == "/"
             } else {
-                path.starts_with(href)
+                path == href || path.starts_with(&format!("{href}/"))
             };
             items.push(NavItem {
                 href,
@@ -177,11 +178,12 @@ fn nav(u: &CurrentUser, path: &str) -> Vec<NavItem> {
         false,
         g.anywhere(Permission::ManageSettings),
     );
-    add("/me", "nav.me", "me", "nav.group_main", true, true);
+    add("/me", "nav.me", "me", "nav.group_me", true, true);
     // The sidebar groups by `group_key`; keep each group's items together.
     items.sort_by_key(|i| match i.group_key {
         "nav.group_main" => 0,
         "nav.group_org" => 1,
+        "nav.group_me" => 3,
         _ => 2,
     });
     items

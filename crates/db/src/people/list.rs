@@ -181,7 +181,9 @@ pub async fn list(
     let order = if f.desc { Order::Desc } else { Order::Asc };
     q = match f.sort {
         SortKey::StudentNo => q.order_by(people::Column::StudentNo, order),
+        // Chinese readers expect names in pinyin order (李, 王, 张), not by code point.
         SortKey::Name => q
+            .order_by(people::Column::NameInitials, order.clone())
             .order_by(people::Column::Name, order)
             .order_by_asc(people::Column::StudentNo),
         SortKey::Grade => q
