@@ -85,6 +85,21 @@ fn within(roots: &[OrgPath]) -> Condition {
     any
 }
 
+/// What a scope may see: people in its subtrees, and — for the school tier, whose scope includes
+/// a whole tree — people in no branch at all (群众 from a roster, staff), who would otherwise be
+/// visible to nobody.
+fn visible(scope: &Scope) -> Condition {
+    let mut any = within(&scope.roots);
+    if scope.roots.iter().any(|r| r.depth() == 1) {
+        any = any.add(
+            Condition::all()
+                .add(Expr::col((people::Entity, people::Column::PartyOrgId)).is_null())
+                .add(Expr::col((people::Entity, people::Column::LeagueOrgId)).is_null()),
+        );
+    }
+    any
+}
+
 fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")
@@ -139,7 +154,7 @@ pub async fn list(
         .join_as(JoinType::LeftJoin, party, Alias::new("po"))
         .join_as(JoinType::LeftJoin, league, Alias::new("lo"))
         .filter(people::Column::TenantId.eq(tenant.0))
-        .filter(within(&scope.roots));
+        .filter(visible(scope));
     if let Some(org) = &f.org {
         q = q.filter(within(std::slice::from_ref(org)));
     }
@@ -232,7 +247,7 @@ pub async fn count_by_status(
         .join_as(JoinType::LeftJoin, party, Alias::new("po"))
         .join_as(JoinType::LeftJoin, league, Alias::new("lo"))
         .filter(people::Column::TenantId.eq(tenant.0))
-        .filter(within(&scope.roots))
+        .filter(visible(scope))
         .group_by(people::Column::PoliticalStatus)
         .into_tuple()
         .all(c)

@@ -79,7 +79,9 @@ pub async fn appoint_position(
             Some(p) => Some(p),
             None => {
                 errs.push(
-                    FieldError::new("field.student_no", "error.person_not_found")
+                    // Same answer as "not in this org": whether a 学号 exists elsewhere in the
+                    // school is not this user's business.
+                    FieldError::new("field.student_no", "error.person_not_in_org")
                         .with("student_no", no),
                 );
                 None
@@ -104,7 +106,7 @@ pub async fn appoint_position(
         if !inside {
             errs.push(
                 FieldError::new("field.student_no", "error.person_not_in_org")
-                    .with("name", &p.name),
+                    .with("student_no", &p.student_no),
             );
         }
     }
