@@ -93,6 +93,9 @@ pub enum ExportWhat {
         file: PathBuf,
         #[arg(long, default_value = "demo")]
         tenant: String,
+        /// Put identity and phone numbers in clear (for a re-importable file); audited.
+        #[arg(long)]
+        reveal: bool,
     },
 }
 

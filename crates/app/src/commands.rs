@@ -173,11 +173,12 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
                     org,
                     file,
                     tenant: code,
+                    reveal,
                 },
         } => {
-            let (db, _) = open(&s).await?;
+            let (db, crypto) = open(&s).await?;
             let t = tenant(&db, &code).await?;
-            crate::commands_io::export_members(&db, t, &org, &file).await
+            crate::commands_io::export_members(&db, &crypto, t, &org, &file, reveal).await
         }
     }
 }

@@ -139,9 +139,11 @@ pub async fn import_roster(
 
 pub async fn export_members(
     db: &Db,
+    crypto: &Crypto,
     t: TenantId,
     org_code: &str,
     file: &Path,
+    reveal: bool,
 ) -> anyhow::Result<()> {
     let org = redbranch_db::org::by_code(&db.conn, t, org_code)
         .await?
@@ -150,23 +152,36 @@ pub async fn export_members(
         roots: vec![OrgPath::from_stored(org.path.clone())],
     };
     let filter = redbranch_db::people::MemberFilter::default();
-    let bytes = redbranch_web::members::build_members_xlsx(db, t, &scope, &filter, Locale::ZhCn)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let numbers = if reveal {
+        redbranch_web::members::Numbers::Revealed(crypto)
+    } else {
+        redbranch_web::members::Numbers::Masked
+    };
+    let started = std::time::Instant::now();
+    let (bytes, n) =
+        redbranch_web::members::build_members_export(db, t, &scope, &filter, Locale::ZhCn, numbers)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
     std::fs::write(file, &bytes)
         .with_context(|| format!("无法写入 / cannot write {}", file.display()))?;
     let entry = redbranch_db::audit::Entry {
         actor_user_id: None,
         actor_login: "cli".into(),
         ip: "local".into(),
-        action: "export".into(),
+        action: if reveal { "export_revealed" } else { "export" }.into(),
         entity: "members".into(),
         entity_id: Some(org.id.to_string()),
         org_path: Some(OrgPath::from_stored(org.path.clone())),
         before: None,
-        after: Some(serde_json::json!({"file": file.display().to_string()})),
+        after: Some(
+            serde_json::json!({"file": file.display().to_string(), "rows": n, "numbers_in_clear": reveal}),
+        ),
     };
     redbranch_db::audit::append(&db.conn, t, entry).await?;
-    println!("已导出到 / exported to {}", file.display());
+    println!(
+        "已导出 {n} 人到 / exported {n} people to {}（{:.2} 秒）",
+        file.display(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }

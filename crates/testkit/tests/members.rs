@@ -103,3 +103,55 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    identity_numbers_leave_in_clear_only_when_asked_by_someone_allowed_and_it_is_audited,
+    |app: TestApp| async move {
+        let cell_texts = |bytes: &[u8]| -> String {
+            let sheets = redbranch_sheets::read_workbook(bytes, "x.xlsx").unwrap();
+            sheets[0]
+                .rows
+                .iter()
+                .flatten()
+                .map(|c| c.text().to_string())
+                .collect::<Vec<_>>()
+                .join("|")
+        };
+        let secretary = app.as_user("seca").await;
+        let refused = secretary
+            .get(app.url("/members/export.xlsx?reveal=1"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 403);
+        let masked = secretary
+            .get(app.url("/members/export.xlsx"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(masked.status(), 200);
+        let text = cell_texts(&masked.bytes().await.unwrap());
+        assert!(
+            text.contains("420106********") && !text.contains("42010620030101"),
+            "{text}"
+        );
+
+        let college = app.as_user("collegea").await;
+        let clear = college
+            .get(app.url("/members/export.xlsx?reveal=1"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(clear.status(), 200);
+        let text = cell_texts(&clear.bytes().await.unwrap());
+        assert!(text.contains("42010620030101"), "{text}");
+        let audit = app
+            .as_user("school")
+            .await
+            .get(app.url("/audit?action=export_revealed"))
+            .send()
+            .await
+            .unwrap();
+        assert!(audit.text().await.unwrap().contains("collegea"));
+    }
+);

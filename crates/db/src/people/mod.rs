@@ -151,6 +151,19 @@ pub async fn get(
         .ok_or(DbError::NotFound)
 }
 
+/// Several people at once (one query, for exports), in no particular order.
+pub async fn by_ids(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    ids: &[i64],
+) -> Result<Vec<Person>, DbError> {
+    Ok(people::Entity::find()
+        .filter(people::Column::TenantId.eq(tenant.0))
+        .filter(people::Column::Id.is_in(ids.iter().copied()))
+        .all(c)
+        .await?)
+}
+
 pub async fn by_student_no(
     c: &impl ConnectionTrait,
     tenant: TenantId,

@@ -5,7 +5,7 @@
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use redbranch_db::people::{self as dbpeople, MemberFilter, PersonId};
+use redbranch_db::people::{self as dbpeople, MemberFilter};
 use redbranch_db::tenants::TenantId;
 use redbranch_db::{Db, DbError, TransactionTrait};
 use redbranch_domain::authz::{Forbidden, Permission, Scope};
@@ -62,6 +62,13 @@ fn headers(locale: Locale) -> Vec<&'static str> {
         .collect()
 }
 
+/// Whether identity numbers and phone numbers go into the file in clear. Only on request, by
+/// someone holding `Permission::RevealIdCard` over everything exported, and audited as such.
+pub enum Numbers<'a> {
+    Masked,
+    Revealed(&'a redbranch_db::crypto::Crypto),
+}
+
 /// The export as `.xlsx` bytes and its number of data rows.
 pub async fn build_members_export(
     db: &Db,
@@ -69,6 +76,7 @@ pub async fn build_members_export(
     scope: &Scope,
     filter: &MemberFilter,
     locale: Locale,
+    numbers: Numbers<'_>,
 ) -> AppResult<(Vec<u8>, usize)> {
     let mut rows: Vec<Vec<Cell>> = Vec::new();
     let mut f = MemberFilter {
@@ -79,9 +87,22 @@ pub async fn build_members_export(
     loop {
         let batch = dbpeople::list(&db.conn, tenant, scope, &f).await?;
         let got = batch.rows.len();
+        // The list row lacks 专业 and the numbers; fetch the person records in one query.
+        let ids: Vec<i64> = batch.rows.iter().map(|r| r.id).collect();
+        let records: std::collections::HashMap<i64, dbpeople::Person> =
+            dbpeople::by_ids(&db.conn, tenant, &ids)
+                .await?
+                .into_iter()
+                .map(|p| (p.id, p))
+                .collect();
         for r in batch.rows {
-            // The list row lacks 专业 and the masked numbers; the person record has them.
-            let p = dbpeople::get(&db.conn, tenant, PersonId(r.id)).await?;
+            let Some(p) = records.get(&r.id) else {
+                continue;
+            };
+            let (phone, id_card) = match numbers {
+                Numbers::Masked => (p.phone_masked(), p.id_card_masked.clone()),
+                Numbers::Revealed(crypto) => (p.phone.clone(), p.reveal_id_card(crypto)?),
+            };
             let gender = p
                 .gender
                 .as_deref()
@@ -102,8 +123,8 @@ pub async fn build_members_export(
                 text(p.class_name.clone()),
                 text(r.party_org_name),
                 text(r.league_org_name),
-                text(p.phone_masked()),
-                text(p.id_card_masked.clone()),
+                text(phone),
+                text(id_card),
             ]);
         }
         if got < usize::try_from(BATCH).unwrap_or(usize::MAX)
@@ -128,9 +149,11 @@ pub async fn build_members_xlsx(
     filter: &MemberFilter,
     locale: Locale,
 ) -> AppResult<Vec<u8>> {
-    Ok(build_members_export(db, tenant, scope, filter, locale)
-        .await?
-        .0)
+    Ok(
+        build_members_export(db, tenant, scope, filter, locale, Numbers::Masked)
+            .await?
+            .0,
+    )
 }
 
 /// RFC 5987 encoding for the UTF-8 file name in `Content-Disposition`.
@@ -168,13 +191,26 @@ pub async fn export_members(
         }
     }
     let scope = u.grants.scope(Permission::ExportMembers);
-    let (bytes, n) = build_members_export(&st.db, u.tenant, &scope, &filter, ctx.locale).await?;
+    // Clear numbers only when asked for, and only over orgs where the user may see them.
+    let reveal = q.reveal.as_deref() == Some("1");
+    if reveal {
+        for root in &scope.roots {
+            u.grants.ensure(Permission::RevealIdCard, root)?;
+        }
+    }
+    let numbers = if reveal {
+        Numbers::Revealed(&st.crypto)
+    } else {
+        Numbers::Masked
+    };
+    let (bytes, n) =
+        build_members_export(&st.db, u.tenant, &scope, &filter, ctx.locale, numbers).await?;
 
-    let after = json!({"filter": q.filter_query(), "rows": n});
+    let after = json!({"filter": q.filter_query(), "rows": n, "numbers_in_clear": reveal});
     let txn = st.db.conn.begin().await.map_err(DbError::from)?;
     let entry = crate::audit::entry(
         &u,
-        "export",
+        if reveal { "export_revealed" } else { "export" },
         "members",
         filter.org.as_ref().map_or("all", |o| o.as_str()),
         filter.org.clone(),

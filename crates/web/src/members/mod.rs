@@ -5,7 +5,7 @@ mod list_members;
 mod reveal_id_card;
 mod show_member;
 
-pub use export_members::{build_members_xlsx, export_members};
+pub use export_members::{Numbers, build_members_export, build_members_xlsx, export_members};
 pub use list_members::list_members;
 pub use reveal_id_card::reveal_id_card;
 pub use show_member::{PersonView, person_view, show_member};
@@ -38,6 +38,8 @@ pub struct MemberQuery {
     pub dir: Option<String>,
     pub page: Option<String>,
     pub per_page: Option<String>,
+    /// `1` on an export: identity and phone numbers in clear (RevealIdCard; audited).
+    pub reveal: Option<String>,
 }
 
 fn non_empty(v: &Option<String>) -> Option<&str> {
