@@ -87,9 +87,9 @@ pub enum ImportWhat {
 pub enum ExportWhat {
     /// Members of an org subtree to .xlsx (identity numbers masked).
     Members {
-        /// Org code (see the org page).
-        #[arg(long)]
-        org: String,
+        /// Org code (see the org page); repeat for several subtrees, e.g. `--org P --org L`.
+        #[arg(long, required = true)]
+        org: Vec<String>,
         file: PathBuf,
         #[arg(long, default_value = "demo")]
         tenant: String,

@@ -141,15 +141,23 @@ pub async fn export_members(
     db: &Db,
     crypto: &Crypto,
     t: TenantId,
-    org_code: &str,
+    org_codes: &[String],
     file: &Path,
     reveal: bool,
 ) -> anyhow::Result<()> {
-    let org = redbranch_db::org::by_code(&db.conn, t, org_code)
-        .await?
-        .with_context(|| format!("组织代码不存在 / no org with code {org_code:?}"))?;
+    let mut orgs = Vec::new();
+    for code in org_codes {
+        orgs.push(
+            redbranch_db::org::by_code(&db.conn, t, code)
+                .await?
+                .with_context(|| format!("组织代码不存在 / no org with code {code:?}"))?,
+        );
+    }
     let scope = Scope {
-        roots: vec![OrgPath::from_stored(org.path.clone())],
+        roots: orgs
+            .iter()
+            .map(|o| OrgPath::from_stored(o.path.clone()))
+            .collect(),
     };
     let filter = redbranch_db::people::MemberFilter::default();
     let numbers = if reveal {
@@ -170,8 +178,9 @@ pub async fn export_members(
         ip: "local".into(),
         action: if reveal { "export_revealed" } else { "export" }.into(),
         entity: "members".into(),
-        entity_id: Some(org.id.to_string()),
-        org_path: Some(OrgPath::from_stored(org.path.clone())),
+        entity_id: Some(org_codes.join(",")),
+        // One subtree: its overseers see the entry; several: the school tier does.
+        org_path: (orgs.len() == 1).then(|| OrgPath::from_stored(orgs[0].path.clone())),
         before: None,
         after: Some(
             serde_json::json!({"file": file.display().to_string(), "rows": n, "numbers_in_clear": reveal}),

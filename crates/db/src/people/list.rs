@@ -106,23 +106,8 @@ fn escape_like(s: &str) -> String {
         .replace('_', "\\_")
 }
 
-/// Lists people visible in `scope` that match `filter`. An empty scope sees nobody.
-pub async fn list(
-    c: &impl ConnectionTrait,
-    tenant: TenantId,
-    scope: &Scope,
-    f: &MemberFilter,
-) -> Result<MemberPage, DbError> {
-    let per_page = f.per_page.clamp(1, 200);
-    let page = Ord::max(f.page, 1);
-    if scope.is_empty() {
-        return Ok(MemberPage {
-            rows: Vec::new(),
-            total: 0,
-            page,
-            per_page,
-        });
-    }
+/// The list query for `scope` and `filter`, sorted, without paging.
+fn query(tenant: TenantId, scope: &Scope, f: &MemberFilter) -> sea_orm::Select<people::Entity> {
     let party = people::Entity::belongs_to(orgs::Entity)
         .from(people::Column::PartyOrgId)
         .to(orgs::Column::Id)
@@ -208,6 +193,43 @@ pub async fn list(
             .order_by(people::Column::PoliticalStatus, order)
             .order_by_asc(people::Column::StudentNo),
     };
+    q
+}
+
+/// Every person visible in `scope` that matches `filter`, in list order, in one query (exports).
+pub async fn list_all(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    scope: &Scope,
+    f: &MemberFilter,
+) -> Result<Vec<MemberRow>, DbError> {
+    if scope.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(query(tenant, scope, f)
+        .into_model::<MemberRow>()
+        .all(c)
+        .await?)
+}
+
+/// Lists people visible in `scope` that match `filter`. An empty scope sees nobody.
+pub async fn list(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    scope: &Scope,
+    f: &MemberFilter,
+) -> Result<MemberPage, DbError> {
+    let per_page = f.per_page.clamp(1, 200);
+    let page = Ord::max(f.page, 1);
+    if scope.is_empty() {
+        return Ok(MemberPage {
+            rows: Vec::new(),
+            total: 0,
+            page,
+            per_page,
+        });
+    }
+    let q = query(tenant, scope, f);
     let total = q.clone().count(c).await?;
     let rows = q
         .offset(Some((page - 1).saturating_mul(per_page)))

@@ -19,7 +19,7 @@ use crate::tenants::TenantId;
 use entity::{memberships, people};
 
 pub use entity::people::Model as Person;
-pub use list::{MemberFilter, MemberPage, MemberRow, SortKey, count_by_status, list};
+pub use list::{MemberFilter, MemberPage, MemberRow, SortKey, count_by_status, list, list_all};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct PersonId(pub i64);

@@ -78,24 +78,18 @@ pub async fn build_members_export(
     locale: Locale,
     numbers: Numbers<'_>,
 ) -> AppResult<(Vec<u8>, usize)> {
-    let mut rows: Vec<Vec<Cell>> = Vec::new();
-    let mut f = MemberFilter {
-        page: 1,
-        per_page: BATCH,
-        ..filter.clone()
-    };
-    loop {
-        let batch = dbpeople::list(&db.conn, tenant, scope, &f).await?;
-        let got = batch.rows.len();
-        // The list row lacks 专业 and the numbers; fetch the person records in one query.
-        let ids: Vec<i64> = batch.rows.iter().map(|r| r.id).collect();
+    let all = dbpeople::list_all(&db.conn, tenant, scope, filter).await?;
+    let mut rows: Vec<Vec<Cell>> = Vec::with_capacity(all.len());
+    // The list row lacks 专业 and the numbers; fetch the person records a chunk at a time.
+    for chunk in all.chunks(1000) {
+        let ids: Vec<i64> = chunk.iter().map(|r| r.id).collect();
         let records: std::collections::HashMap<i64, dbpeople::Person> =
             dbpeople::by_ids(&db.conn, tenant, &ids)
                 .await?
                 .into_iter()
                 .map(|p| (p.id, p))
                 .collect();
-        for r in batch.rows {
+        for r in chunk {
             let Some(p) = records.get(&r.id) else {
                 continue;
             };
@@ -121,18 +115,12 @@ pub async fn build_members_export(
                 text(p.major.clone()),
                 text(p.grade.clone()),
                 text(p.class_name.clone()),
-                text(r.party_org_name),
-                text(r.league_org_name),
+                text(r.party_org_name.clone()),
+                text(r.league_org_name.clone()),
                 text(phone),
                 text(id_card),
             ]);
         }
-        if got < usize::try_from(BATCH).unwrap_or(usize::MAX)
-            || u64::try_from(rows.len()).unwrap_or(u64::MAX) >= batch.total
-        {
-            break;
-        }
-        f.page += 1;
     }
     let n = rows.len();
     let sheet = tr(locale, "members.export_sheet");

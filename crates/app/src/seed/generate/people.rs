@@ -92,12 +92,17 @@ pub(super) async fn insert(
     let n = usize::try_from(members)?;
     let branches = tree.league_branches.len().max(1);
     let mut placements = Vec::with_capacity(n);
+    let mut issued = std::collections::HashSet::with_capacity(n);
     let mut batch = Vec::with_capacity(PEOPLE_CHUNK);
     progress.start("people", members);
     for i in 0..n {
         let lb = i % branches;
         let branch = &tree.league_branches[lb];
-        let s = student(&mut rng, branch.grade, FEMALE_PCT);
+        let mut s = student(&mut rng, branch.grade, FEMALE_PCT);
+        // Identity numbers are unique to a person; at 10⁵ people random draws do collide.
+        while !issued.insert(s.id_card.clone()) {
+            s.id_card = crate::seed::person::id_card(&mut rng, s.life.birth, s.gender);
+        }
         // Grade, then a running number: unique within the tenant, ten digits up to 10⁸ people.
         let no = format!("{:02}{:08}", branch.grade % 100, i + 1);
         batch.push(model(crypto, t, &no, &s, tree, lb)?);
