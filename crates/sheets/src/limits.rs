@@ -3,18 +3,19 @@
 //! An upload is untrusted: a 5 KB workbook with one cell in A1 and one in XFD1048576 would make
 //! a dense reader allocate half a terabyte and abort the whole server. Cells are therefore
 //! collected sparsely and refused past these limits, which are far above any roster or question
-//! bank (a whole university is some 30,000 rows of about 20 columns).
+//! bank (a whole university is some 30,000 rows of about 20 columns; a province-wide export of
+//! 100,000 people still fits).
 
 use redbranch_domain::roster::Cell;
 
 use crate::error::SheetError;
 
 /// Highest Excel row number read.
-pub const MAX_ROWS: usize = 100_000;
+pub const MAX_ROWS: usize = 200_000;
 /// Highest column count read (column IV).
 pub const MAX_COLUMNS: usize = 256;
 /// Cell slots a sheet may occupy once laid out in rows (empty slots to the left included).
-pub const MAX_GRID_CELLS: usize = 4_000_000;
+pub const MAX_GRID_CELLS: usize = 8_000_000;
 /// Bytes an `.xlsx` may unpack to, all parts together.
 pub const MAX_UNZIPPED_BYTES: u64 = 200 * 1024 * 1024;
 
