@@ -98,7 +98,7 @@ pub fn diff(before: &Value, after: &Value) -> (Value, Value) {
     (Value::Object(b), Value::Object(a))
 }
 
-fn apply(
+pub(crate) fn apply(
     am: &mut people::ActiveModel,
     d: &PersonData,
     crypto: &Crypto,
