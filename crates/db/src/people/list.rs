@@ -68,19 +68,38 @@ impl MemberPage {
     }
 }
 
-fn in_range(alias: &str, root: &OrgPath) -> Condition {
+/// The ids of the orgs in one subtree, as a subquery the people indexes can be probed with.
+fn subtree_ids(tenant: TenantId, root: &OrgPath) -> sea_orm::sea_query::SelectStatement {
     let (lo, hi) = root.subtree_range();
-    let col = (Alias::new(alias), orgs::Column::Path);
-    Condition::all()
-        .add(Expr::col(col.clone()).gte(lo))
-        .add(Expr::col(col).lt(hi))
+    sea_orm::sea_query::Query::select()
+        .column(orgs::Column::Id)
+        .from(orgs::Entity)
+        .and_where(Expr::col(orgs::Column::TenantId).eq(tenant.0))
+        .and_where(Expr::col(orgs::Column::Path).gte(lo))
+        .and_where(Expr::col(orgs::Column::Path).lt(hi))
+        .to_owned()
 }
 
 /// People whose current Party or League org lies in one of `roots`.
-fn within(roots: &[OrgPath]) -> Condition {
+///
+/// Written as `party_org_id IN (…) OR league_org_id IN (…)` rather than as a range on the
+/// joined orgs' paths: the IN form is answered from the `people_party_org` and
+/// `people_league_org` indexes, while the join form made every count visit every person.
+///
+/// The org subqueries carry the tenant, so no separate `people.tenant_id` test is needed — and
+/// none is wanted: SQLite would walk that index over the whole school instead.
+fn within(tenant: TenantId, roots: &[OrgPath]) -> Condition {
     let mut any = Condition::any();
     for r in roots {
-        any = any.add(in_range("po", r)).add(in_range("lo", r));
+        any = any
+            .add(
+                Expr::col((people::Entity, people::Column::PartyOrgId))
+                    .in_subquery(subtree_ids(tenant, r)),
+            )
+            .add(
+                Expr::col((people::Entity, people::Column::LeagueOrgId))
+                    .in_subquery(subtree_ids(tenant, r)),
+            );
     }
     any
 }
@@ -88,11 +107,12 @@ fn within(roots: &[OrgPath]) -> Condition {
 /// What a scope may see: people in its subtrees, and — for the school tier, whose scope includes
 /// a whole tree — people in no branch at all (群众 from a roster, staff), who would otherwise be
 /// visible to nobody.
-fn visible(scope: &Scope) -> Condition {
-    let mut any = within(&scope.roots);
+fn visible(tenant: TenantId, scope: &Scope) -> Condition {
+    let mut any = within(tenant, &scope.roots);
     if scope.roots.iter().any(|r| r.depth() == 1) {
         any = any.add(
             Condition::all()
+                .add(Expr::col((people::Entity, people::Column::TenantId)).eq(tenant.0))
                 .add(Expr::col((people::Entity, people::Column::PartyOrgId)).is_null())
                 .add(Expr::col((people::Entity, people::Column::LeagueOrgId)).is_null()),
         );
@@ -138,11 +158,14 @@ fn query(tenant: TenantId, scope: &Scope, f: &MemberFilter) -> sea_orm::Select<p
         )
         .join_as(JoinType::LeftJoin, party, Alias::new("po"))
         .join_as(JoinType::LeftJoin, league, Alias::new("lo"))
-        .filter(people::Column::TenantId.eq(tenant.0))
-        .filter(visible(scope));
-    if let Some(org) = &f.org {
-        q = q.filter(within(std::slice::from_ref(org)));
-    }
+        // A filter org inside the scope is all the condition needed; otherwise both apply.
+        .filter(match &f.org {
+            Some(org) if scope.covers(org) => within(tenant, std::slice::from_ref(org)),
+            Some(org) => Condition::all()
+                .add(visible(tenant, scope))
+                .add(within(tenant, std::slice::from_ref(org))),
+            None => visible(tenant, scope),
+        });
     if let Some(s) = f.status {
         q = q.filter(people::Column::PoliticalStatus.eq(s.code()));
     }
@@ -268,8 +291,7 @@ pub async fn count_by_status(
         .column_as(Expr::col((people::Entity, people::Column::Id)).count(), "n")
         .join_as(JoinType::LeftJoin, party, Alias::new("po"))
         .join_as(JoinType::LeftJoin, league, Alias::new("lo"))
-        .filter(people::Column::TenantId.eq(tenant.0))
-        .filter(visible(scope))
+        .filter(visible(tenant, scope))
         .group_by(people::Column::PoliticalStatus)
         .into_tuple()
         .all(c)
