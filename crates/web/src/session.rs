@@ -43,6 +43,8 @@ pub struct CurrentUser {
     pub password_expired: bool,
     pub via_token: bool,
     pub ip: String,
+    /// The language chosen on "我的", if any.
+    pub locale: Option<String>,
 }
 
 /// The client's address: the peer, or the first `X-Forwarded-For` hop when behind a proxy.
@@ -92,17 +94,19 @@ fn client_ip(req: &Request) -> String {
 }
 
 /// Loads the user behind a session or an API token, with their grants and school.
+/// Completes the signed-in user from the account row and grants already read, so each request
+/// reads them once.
 async fn load_user(
     st: &AppState,
-    user_id: UserId,
+    u: dbauth::User,
+    grants: Grants,
     session: Option<&dbauth::Session>,
     ip: &str,
 ) -> AppResult<Option<CurrentUser>> {
-    let u = dbauth::user(&st.db.conn, user_id).await?;
     if u.disabled {
         return Ok(None);
     }
-    let grants = dbauth::grants(&st.db.conn, user_id).await?;
+    let user_id = UserId(u.id);
     let tenant = tenants::get(&st.db.conn, TenantId(u.tenant_id)).await?;
     let now = Utc::now();
     Ok(Some(CurrentUser {
@@ -123,6 +127,7 @@ async fn load_user(
         via_token: session.is_none(),
         grants,
         ip: ip.to_string(),
+        locale: u.locale,
     }))
 }
 
@@ -140,7 +145,8 @@ async fn resolve(
         let Some(u) = dbauth::user_by_api_token(&st.db.conn, token.trim(), now).await? else {
             return Ok((None, None, false));
         };
-        return Ok((load_user(st, UserId(u.id), None, ip).await?, None, false));
+        let grants = dbauth::grants(&st.db.conn, UserId(u.id)).await?;
+        return Ok((load_user(st, u, grants, None, ip).await?, None, false));
     }
     let Some(token) = cookie(headers, SESSION_COOKIE) else {
         return Ok((None, None, false));
@@ -159,7 +165,8 @@ async fn resolve(
         return Ok((None, None, true));
     }
     dbauth::touch_session(&st.db.conn, &s, now).await?;
-    let user = load_user(st, UserId(s.user_id), Some(&s), ip).await?;
+    let account = dbauth::user(&st.db.conn, UserId(s.user_id)).await?;
+    let user = load_user(st, account, grants, Some(&s), ip).await?;
     Ok((user, Some(s.csrf_token), false))
 }
 
@@ -247,13 +254,7 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
         Ok(v) => v,
         Err(e) => return crate::render::error_response(&st, &path, Locale::ZhCn, e.info()),
     };
-    let user_locale = match &user {
-        Some(u) => dbauth::user(&st.db.conn, u.user_id)
-            .await
-            .ok()
-            .and_then(|x| x.locale),
-        None => None,
-    };
+    let user_locale = user.as_ref().and_then(|u| u.locale.clone());
     let (locale, lang_from_query) = pick_locale(&req, user_locale.as_deref());
     let pre = cookie(req.headers(), PRE_CSRF_COOKIE).map(str::to_string);
     let new_pre = if session_csrf.is_none() && pre.is_none() {
