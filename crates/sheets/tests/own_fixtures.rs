@@ -24,14 +24,14 @@ fn assert_office_roster(sheets: &[redbranch_domain::roster::Sheet]) {
     let nos: Vec<&str> = parsed
         .records
         .iter()
-        .map(|r| r.student_no.as_str())
+        .map(|r| r.person.student_no.as_str())
         .collect();
     assert_eq!(nos, ["0121010101", "0121010102"]);
     assert!(
         parsed
             .records
             .iter()
-            .all(|r| r.league_joined_on == Some(date(2019, 5, 4)))
+            .all(|r| r.person.league_joined_on == Some(date(2019, 5, 4)))
     );
 }
 
@@ -65,9 +65,12 @@ fn a_gbk_csv_from_chinese_excel_is_read() {
 
     assert_eq!(sheets[0].name, "名单");
     assert!(parsed.issues.is_empty(), "{:?}", parsed.issues);
-    assert_eq!(parsed.records[0].name.as_str(), "张三");
-    assert_eq!(parsed.records[0].league_joined_on, Some(date(2019, 5, 4)));
-    assert_eq!(parsed.records[1].student_no.as_str(), "0121010102");
+    assert_eq!(parsed.records[0].person.name.as_str(), "张三");
+    assert_eq!(
+        parsed.records[0].person.league_joined_on,
+        Some(date(2019, 5, 4))
+    );
+    assert_eq!(parsed.records[1].person.student_no.as_str(), "0121010102");
 }
 
 #[test]

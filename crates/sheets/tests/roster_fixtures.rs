@@ -68,24 +68,24 @@ fn status_label(s: PoliticalStatus) -> &'static str {
 fn as_json(r: &RosterRecord) -> Value {
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
     json!({
-        "学号": r.student_no.as_str(),
-        "姓名": r.name.as_str(),
-        "性别": r.gender.map(|g| if g == Gender::Male { "男" } else { "女" }),
-        "民族": r.ethnicity,
-        "出生日期": date(r.birth_date),
-        "身份证号": r.id_card.as_ref().map(|i| i.as_str()),
-        "手机号": r.phone.as_ref().map(|p| p.as_str()),
-        "学院": r.college,
-        "专业": r.major,
-        "年级": r.grade.as_ref().map(|g| g.parse::<i64>().map_or_else(|_| json!(g), |n| json!(n))),
-        "班级": r.class_name,
-        "政治面貌": status_label(r.political_status),
-        "入团时间": date(r.league_joined_on),
-        "申请入党时间": date(r.party_applied_on),
-        "确定积极分子时间": date(r.activist_on),
-        "确定发展对象时间": date(r.target_on),
-        "入党时间": date(r.party_joined_on),
-        "转正时间": date(r.confirmed_on),
+        "学号": r.person.student_no.as_str(),
+        "姓名": r.person.name.as_str(),
+        "性别": r.person.gender.map(|g| if g == Gender::Male { "男" } else { "女" }),
+        "民族": r.person.ethnicity,
+        "出生日期": date(r.person.birth_date),
+        "身份证号": r.person.id_card.as_ref().map(|i| i.as_str()),
+        "手机号": r.person.phone.as_ref().map(|p| p.as_str()),
+        "学院": r.person.college,
+        "专业": r.person.major,
+        "年级": r.person.grade.as_ref().map(|g| g.parse::<i64>().map_or_else(|_| json!(g), |n| json!(n))),
+        "班级": r.person.class_name,
+        "政治面貌": status_label(r.person.political_status),
+        "入团时间": date(r.person.league_joined_on),
+        "申请入党时间": date(r.person.party_applied_on),
+        "确定积极分子时间": date(r.person.activist_on),
+        "确定发展对象时间": date(r.person.target_on),
+        "入党时间": date(r.person.party_joined_on),
+        "转正时间": date(r.person.confirmed_on),
         "所在团支部": r.league_branch,
         "所在党支部": r.party_branch,
     })
@@ -113,7 +113,12 @@ fn the_clean_roster_imports_all_3000_people_exactly() {
     );
     assert_eq!(parsed.records.len(), 3000);
     for r in &parsed.records {
-        assert_eq!(as_json(r), clean[r.student_no.as_str()], "row {}", r.row);
+        assert_eq!(
+            as_json(r),
+            clean[r.person.student_no.as_str()],
+            "row {}",
+            r.row
+        );
     }
 }
 
@@ -191,8 +196,18 @@ fn the_messy_roster_yields_exactly_its_documented_defects() {
     assert_eq!(parsed.records.len(), ids.len() - defect_rows.len());
     for r in &parsed.records {
         assert!(!defect_rows.contains(&r.row));
-        assert_eq!(r.student_no.as_str(), ids[r.row - first], "row {}", r.row);
-        assert_eq!(as_json(r), clean[r.student_no.as_str()], "row {}", r.row);
+        assert_eq!(
+            r.person.student_no.as_str(),
+            ids[r.row - first],
+            "row {}",
+            r.row
+        );
+        assert_eq!(
+            as_json(r),
+            clean[r.person.student_no.as_str()],
+            "row {}",
+            r.row
+        );
     }
 }
 

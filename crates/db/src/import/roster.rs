@@ -13,7 +13,7 @@ use crate::DbError;
 use crate::audit::{self, Entry};
 use crate::crypto::Crypto;
 use crate::org::entity::orgs;
-use crate::people::{self, PersonData, Upserted};
+use crate::people::{self, Upserted};
 use crate::tenants::TenantId;
 
 /// What a commit did.
@@ -39,29 +39,6 @@ pub enum CommitError {
 impl From<sea_orm::DbErr> for CommitError {
     fn from(e: sea_orm::DbErr) -> Self {
         CommitError::Db(e.into())
-    }
-}
-
-fn data(r: &RosterRecord) -> PersonData {
-    PersonData {
-        student_no: r.student_no.clone(),
-        name: r.name.clone(),
-        gender: r.gender,
-        ethnicity: r.ethnicity.clone(),
-        birth_date: r.birth_date,
-        id_card: r.id_card.clone(),
-        phone: r.phone.clone(),
-        college: r.college.clone(),
-        major: r.major.clone(),
-        grade: r.grade.clone(),
-        class_name: r.class_name.clone(),
-        political_status: r.political_status,
-        league_joined_on: r.league_joined_on,
-        party_applied_on: r.party_applied_on,
-        activist_on: r.activist_on,
-        target_on: r.target_on,
-        party_joined_on: r.party_joined_on,
-        confirmed_on: r.confirmed_on,
     }
 }
 
@@ -179,15 +156,18 @@ pub async fn commit(
         let found = people::entity::people::Entity::find()
             .filter(people::entity::people::Column::TenantId.eq(tenant.0))
             .filter(
-                people::entity::people::Column::StudentNo
-                    .is_in(chunk.iter().map(|r| r.student_no.as_str().to_string())),
+                people::entity::people::Column::StudentNo.is_in(
+                    chunk
+                        .iter()
+                        .map(|r| r.person.student_no.as_str().to_string()),
+                ),
             )
             .all(c)
             .await?;
         existing.extend(found.into_iter().map(|p| (p.student_no.clone(), p)));
     }
     for r in records {
-        if let Some(p) = existing.get(r.student_no.as_str()) {
+        if let Some(p) = existing.get(r.person.student_no.as_str()) {
             let orgs_of = [p.party_org_id, p.league_org_id];
             let in_scope = orgs_of
                 .iter()
@@ -213,7 +193,7 @@ pub async fn commit(
     let (fresh, known): (Vec<_>, Vec<_>) = records
         .iter()
         .zip(targets)
-        .partition(|(r, _)| !existing.contains_key(r.student_no.as_str()));
+        .partition(|(r, _)| !existing.contains_key(r.person.student_no.as_str()));
     // New people go in bulk: a few statements per 400 rows instead of some fifteen per row.
     for chunk in fresh.chunks(400) {
         insert_new(c, crypto, tenant, actor, &paths, chunk, on, &mut sum).await?;
@@ -222,7 +202,7 @@ pub async fn commit(
     }
     for (i, (r, (party, league))) in known.into_iter().enumerate() {
         let i = i + done;
-        let up = people::upsert(c, crypto, tenant, &data(r)).await?;
+        let up = people::upsert(c, crypto, tenant, &r.person).await?;
         let (person, before, after, action) = match up {
             Upserted::Inserted(p) => {
                 sum.inserted += 1;
@@ -310,7 +290,7 @@ async fn insert_new(
             league_org_id: Set(league.map(|o| o.0)),
             ..Default::default()
         };
-        people::apply(&mut am, &data(r), crypto, None)?;
+        people::apply(&mut am, &r.person, crypto, None)?;
         models.push(am);
     }
     p::Entity::insert_many(models)
@@ -318,7 +298,7 @@ async fn insert_new(
         .await?;
     let nos: Vec<String> = chunk
         .iter()
-        .map(|(r, _)| r.student_no.as_str().to_string())
+        .map(|(r, _)| r.person.student_no.as_str().to_string())
         .collect();
     let stored: HashMap<String, people::Person> = p::Entity::find()
         .filter(p::Column::TenantId.eq(tenant.0))
@@ -331,7 +311,9 @@ async fn insert_new(
     let mut stints = Vec::new();
     let mut entries = Vec::with_capacity(chunk.len());
     for (r, (party, league)) in chunk {
-        let person = stored.get(r.student_no.as_str()).ok_or(DbError::NotFound)?;
+        let person = stored
+            .get(r.person.student_no.as_str())
+            .ok_or(DbError::NotFound)?;
         for (tree, org) in [(Tree::Party, party), (Tree::League, league)] {
             if let Some(org) = org {
                 stints.push(memberships::ActiveModel {

@@ -5,7 +5,7 @@ mod list;
 
 use chrono::{NaiveDate, Utc};
 use redbranch_domain::org::{OrgId, Tree};
-use redbranch_domain::people::{Gender, IdCardNo, PersonName, PhoneNo, PoliticalStatus, StudentNo};
+use redbranch_domain::people::{IdCardNo, PhoneNo, PoliticalStatus};
 use redbranch_domain::text::pinyin_initials;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -24,28 +24,7 @@ pub use list::{MemberFilter, MemberPage, MemberRow, SortKey, count_by_status, li
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct PersonId(pub i64);
 
-/// Everything about a person that a form or an import sets.
-#[derive(Debug, Clone)]
-pub struct PersonData {
-    pub student_no: StudentNo,
-    pub name: PersonName,
-    pub gender: Option<Gender>,
-    pub ethnicity: Option<String>,
-    pub birth_date: Option<NaiveDate>,
-    pub id_card: Option<IdCardNo>,
-    pub phone: Option<PhoneNo>,
-    pub college: Option<String>,
-    pub major: Option<String>,
-    pub grade: Option<String>,
-    pub class_name: Option<String>,
-    pub political_status: PoliticalStatus,
-    pub league_joined_on: Option<NaiveDate>,
-    pub party_applied_on: Option<NaiveDate>,
-    pub activist_on: Option<NaiveDate>,
-    pub target_on: Option<NaiveDate>,
-    pub party_joined_on: Option<NaiveDate>,
-    pub confirmed_on: Option<NaiveDate>,
-}
+pub use redbranch_domain::people::PersonData;
 
 impl Person {
     pub fn person_id(&self) -> PersonId {

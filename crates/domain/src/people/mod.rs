@@ -6,8 +6,33 @@ mod status;
 pub use idcard::{IdCardNo, check_char as id_card_check_char};
 pub use status::{Gender, PoliticalStatus};
 
+use chrono::NaiveDate;
+
 use crate::error::FieldError;
 use crate::text::{compact, normalise};
+
+/// Everything about a person that a form or an import sets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonData {
+    pub student_no: StudentNo,
+    pub name: PersonName,
+    pub gender: Option<Gender>,
+    pub ethnicity: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub id_card: Option<IdCardNo>,
+    pub phone: Option<PhoneNo>,
+    pub college: Option<String>,
+    pub major: Option<String>,
+    pub grade: Option<String>,
+    pub class_name: Option<String>,
+    pub political_status: PoliticalStatus,
+    pub league_joined_on: Option<NaiveDate>,
+    pub party_applied_on: Option<NaiveDate>,
+    pub activist_on: Option<NaiveDate>,
+    pub target_on: Option<NaiveDate>,
+    pub party_joined_on: Option<NaiveDate>,
+    pub confirmed_on: Option<NaiveDate>,
+}
 
 /// 学号 or 工号: 4–20 ASCII letters or digits after normalisation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]

@@ -23,7 +23,6 @@ mod row;
 #[cfg(test)]
 mod tests;
 
-use chrono::NaiveDate;
 use serde::Serialize;
 
 pub use columns::{Column, TEMPLATE_HEADERS};
@@ -31,7 +30,7 @@ pub use grid::{Cell, Sheet};
 pub use layout::EXAMPLE_MARK;
 
 use crate::error::FieldError;
-use crate::people::{Gender, IdCardNo, PersonName, PhoneNo, PoliticalStatus, StudentNo};
+use crate::people::PersonData;
 use header::find_header;
 use reader::{Seen, SheetReader};
 
@@ -42,24 +41,8 @@ pub struct RosterRecord {
     pub sheet: usize,
     /// Excel row number, 1-based.
     pub row: usize,
-    pub student_no: StudentNo,
-    pub name: PersonName,
-    pub gender: Option<Gender>,
-    pub ethnicity: Option<String>,
-    pub birth_date: Option<NaiveDate>,
-    pub id_card: Option<IdCardNo>,
-    pub phone: Option<PhoneNo>,
-    pub college: Option<String>,
-    pub major: Option<String>,
-    pub grade: Option<String>,
-    pub class_name: Option<String>,
-    pub political_status: PoliticalStatus,
-    pub league_joined_on: Option<NaiveDate>,
-    pub party_applied_on: Option<NaiveDate>,
-    pub activist_on: Option<NaiveDate>,
-    pub target_on: Option<NaiveDate>,
-    pub party_joined_on: Option<NaiveDate>,
-    pub confirmed_on: Option<NaiveDate>,
+    /// Who the row describes, as a form would.
+    pub person: PersonData,
     pub league_branch: Option<String>,
     pub party_branch: Option<String>,
 }

@@ -114,7 +114,7 @@ impl SheetReader<'_> {
         let id = parsed
             .record
             .as_ref()
-            .and_then(|r| r.id_card.as_ref())
+            .and_then(|r| r.person.id_card.as_ref())
             .map(|id| id.as_str().to_string());
         if errors.is_empty()
             && let Some(at) = id.as_ref().and_then(|id| seen.id_cards.get(id))

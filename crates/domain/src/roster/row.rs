@@ -11,7 +11,7 @@ use super::columns::Column;
 use super::grid::Cell;
 use super::header::HeaderMap;
 use crate::error::FieldError;
-use crate::people::{PersonName, PhoneNo, StudentNo};
+use crate::people::{PersonData, PersonName, PhoneNo, StudentNo};
 
 static EMPTY: Cell = Cell::Empty;
 
@@ -142,24 +142,26 @@ impl RowReader<'_> {
             (true, Some(student_no), Some(name), Some(political_status)) => Some(RosterRecord {
                 sheet,
                 row,
-                student_no,
-                name,
-                gender,
-                ethnicity,
-                birth_date,
-                id_card,
-                phone,
-                college,
-                major,
-                grade,
-                class_name,
-                political_status,
-                league_joined_on,
-                party_applied_on,
-                activist_on,
-                target_on,
-                party_joined_on,
-                confirmed_on,
+                person: PersonData {
+                    student_no,
+                    name,
+                    gender,
+                    ethnicity,
+                    birth_date,
+                    id_card,
+                    phone,
+                    college,
+                    major,
+                    grade,
+                    class_name,
+                    political_status,
+                    league_joined_on,
+                    party_applied_on,
+                    activist_on,
+                    target_on,
+                    party_joined_on,
+                    confirmed_on,
+                },
                 league_branch,
                 party_branch,
             }),

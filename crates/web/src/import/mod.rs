@@ -66,11 +66,11 @@ pub fn report_of(p: &RosterParse, locale: Locale) -> Report {
         .take(10)
         .map(|r| {
             vec![
-                r.student_no.to_string(),
-                r.name.as_str().to_string(),
-                redbranch_i18n::tr(locale, r.political_status.label_key()).to_string(),
-                r.college.clone().unwrap_or_default(),
-                r.class_name.clone().unwrap_or_default(),
+                r.person.student_no.to_string(),
+                r.person.name.as_str().to_string(),
+                redbranch_i18n::tr(locale, r.person.political_status.label_key()).to_string(),
+                r.person.college.clone().unwrap_or_default(),
+                r.person.class_name.clone().unwrap_or_default(),
                 r.league_branch.clone().unwrap_or_default(),
                 r.party_branch.clone().unwrap_or_default(),
             ]

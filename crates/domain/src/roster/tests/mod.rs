@@ -6,6 +6,7 @@ mod sheets;
 use chrono::NaiveDate;
 
 use super::*;
+use crate::people::{Gender, PhoneNo, PoliticalStatus};
 
 const HEADERS: [&str; 8] = [
     "学号",
@@ -87,15 +88,15 @@ fn a_clean_row_becomes_a_record() {
     assert!(p.issues.is_empty(), "{:?}", p.issues);
     let r = &p.records[0];
     assert_eq!(
-        (r.row, r.student_no.as_str(), r.name.as_str()),
+        (r.row, r.person.student_no.as_str(), r.person.name.as_str()),
         (2, "0121010101", "张三")
     );
     assert_eq!(
-        (r.gender, r.birth_date),
+        (r.person.gender, r.person.birth_date),
         (Some(Gender::Female), Some(date(2004, 5, 1)))
     );
-    assert_eq!(r.political_status, PoliticalStatus::LeagueMember);
-    assert_eq!(r.league_joined_on, Some(date(2019, 5, 4)));
+    assert_eq!(r.person.political_status, PoliticalStatus::LeagueMember);
+    assert_eq!(r.person.league_joined_on, Some(date(2019, 5, 4)));
 }
 
 #[test]
@@ -112,10 +113,13 @@ fn messy_but_unambiguous_cells_are_normalised() {
     ]));
     assert!(p.issues.is_empty(), "{:?}", p.issues);
     let r = &p.records[2];
-    assert_eq!(r.student_no.as_str(), "0121010101");
-    assert_eq!(r.birth_date, Some(date(2004, 5, 1)));
-    assert_eq!(r.phone.as_ref().map(PhoneNo::as_str), Some("13800138000"));
-    assert_eq!(r.league_joined_on, Some(date(2019, 5, 4)));
+    assert_eq!(r.person.student_no.as_str(), "0121010101");
+    assert_eq!(r.person.birth_date, Some(date(2004, 5, 1)));
+    assert_eq!(
+        r.person.phone.as_ref().map(PhoneNo::as_str),
+        Some("13800138000")
+    );
+    assert_eq!(r.person.league_joined_on, Some(date(2019, 5, 4)));
     assert_eq!(p.sheets[0].zero_padded_rows, vec![4]);
 }
 
@@ -161,7 +165,7 @@ fn empty_gender_and_birth_date_are_taken_from_the_id_card() {
     r[3] = Cell::Empty;
     let p = parse_roster(&roster(vec![r]));
     assert_eq!(
-        (p.records[0].gender, p.records[0].birth_date),
+        (p.records[0].person.gender, p.records[0].person.birth_date),
         (Some(Gender::Female), Some(date(2004, 5, 1)))
     );
 }
@@ -174,7 +178,7 @@ fn a_year_and_month_birth_date_is_completed_only_from_an_agreeing_id_card() {
     no_id[3] = Cell::from("2004.05");
     no_id[4] = Cell::Empty;
     let p = parse_roster(&roster(vec![agrees, no_id]));
-    assert_eq!(p.records[0].birth_date, Some(date(2004, 5, 1)));
+    assert_eq!(p.records[0].person.birth_date, Some(date(2004, 5, 1)));
     assert_eq!(
         codes(&p),
         vec![(3, Some("出生日期"), "error.date_incomplete")]
@@ -251,7 +255,10 @@ fn none_marks_in_optional_cells_read_as_empty() {
     let p = parse_roster(&roster(vec![r]));
     assert!(p.issues.is_empty(), "{:?}", p.issues);
     assert_eq!(
-        (p.records[0].league_joined_on, p.records[0].phone.clone()),
+        (
+            p.records[0].person.league_joined_on,
+            p.records[0].person.phone.clone()
+        ),
         (None, None)
     );
 }
