@@ -169,6 +169,17 @@ impl TestApp {
         csrf_of(&html)
     }
 
+    /// The body of `GET path` for a client (panics, failing the test, if the request fails).
+    pub async fn text(&self, c: &reqwest::Client, path: &str) -> String {
+        let res = c.get(self.url(path)).send().await.expect("GET");
+        res.text().await.expect("response body")
+    }
+
+    /// The status of `GET path` for a client.
+    pub async fn status(&self, c: &reqwest::Client, path: &str) -> reqwest::StatusCode {
+        c.get(self.url(path)).send().await.expect("GET").status()
+    }
+
     /// Signs in through the real form; returns the client and the response to the POST.
     pub async fn sign_in(
         &self,

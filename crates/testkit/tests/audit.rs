@@ -49,24 +49,9 @@ both_backends!(
             .await
             .unwrap();
         let admin = app.as_user("school").await;
-        let html = admin
-            .get(app.url("/audit"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.text(&admin, "/audit").await;
         assert!(html.contains("logout_all"), "{html}");
         let student = app.as_user("stua").await;
-        assert_eq!(
-            student
-                .get(app.url("/audit"))
-                .send()
-                .await
-                .unwrap()
-                .status(),
-            403
-        );
+        assert_eq!(app.status(&student, "/audit").await, 403);
     }
 );

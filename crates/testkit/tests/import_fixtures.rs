@@ -171,14 +171,7 @@ async fn commit_and_wait(app: &TestApp, c: &reqwest::Client, id: i64, preview: &
         .unwrap();
     assert_eq!(res.status(), 303, "the commit is accepted");
     for _ in 0..240 {
-        let html = c
-            .get(app.url(&format!("/import/{id}/progress")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.text(c, &format!("/import/{id}/progress")).await;
         // While the job runs the fragment polls itself again.
         if !html.contains("hx-get=") {
             return html;
@@ -281,14 +274,7 @@ both_backends!(
         let done = commit_and_wait(&app, &c, id, &preview).await;
         assert!(done.contains("已完成"), "{done}");
         assert!(done.contains("新增 3000 人"), "{done}");
-        let page = c
-            .get(app.url(&format!("/import/{id}")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = app.text(&c, &format!("/import/{id}")).await;
         assert!(
             page.contains("新增 3000 人"),
             "the job page keeps the outcome"

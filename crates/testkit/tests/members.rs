@@ -9,23 +9,9 @@ both_backends!(
         let by_name = c.get(app.url("/members?q=%E5%BC%A0")).send().await.unwrap();
         assert_eq!(by_name.status(), 200);
         assert!(by_name.text().await.unwrap().contains("张伟"));
-        let by_initials = c
-            .get(app.url("/api/v1/members?q=zw"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let by_initials = app.text(&c, "/api/v1/members?q=zw").await;
         assert!(by_initials.contains("张伟"), "{by_initials}");
-        let by_number = c
-            .get(app.url("/api/v1/members?q=2021A00"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let by_number = app.text(&c, "/api/v1/members?q=2021A00").await;
         assert!(by_number.contains("\"total\":3"), "{by_number}");
     }
 );
@@ -34,44 +20,19 @@ both_backends!(
     a_branch_secretary_never_sees_another_colleges_people,
     |app: TestApp| async move {
         let c = app.as_user("seca").await;
-        let list = c
-            .get(app.url("/api/v1/members?per_page=200"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let list = app.text(&c, "/api/v1/members?per_page=200").await;
         assert!(
             list.contains("张伟") && !list.contains("刘洋"),
             "college B's 刘洋 must not be listed: {list}"
         );
         let foreign = app.world.person("B001");
+        assert_eq!(app.status(&c, &format!("/members/{foreign}")).await, 403);
         assert_eq!(
-            c.get(app.url(&format!("/members/{foreign}")))
-                .send()
-                .await
-                .unwrap()
-                .status(),
-            403
-        );
-        assert_eq!(
-            c.get(app.url(&format!("/api/v1/members/{foreign}")))
-                .send()
-                .await
-                .unwrap()
-                .status(),
+            app.status(&c, &format!("/api/v1/members/{foreign}")).await,
             403
         );
         let own = app.world.person("A002");
-        assert_eq!(
-            c.get(app.url(&format!("/members/{own}")))
-                .send()
-                .await
-                .unwrap()
-                .status(),
-            200
-        );
+        assert_eq!(app.status(&c, &format!("/members/{own}")).await, 200);
     }
 );
 
@@ -79,28 +40,11 @@ both_backends!(
     a_student_sees_only_their_own_record,
     |app: TestApp| async move {
         let c = app.as_user("stua").await;
-        assert_eq!(
-            c.get(app.url("/members")).send().await.unwrap().status(),
-            403
-        );
+        assert_eq!(app.status(&c, "/members").await, 403);
         let me = app.world.person("A001");
-        assert_eq!(
-            c.get(app.url(&format!("/members/{me}")))
-                .send()
-                .await
-                .unwrap()
-                .status(),
-            200
-        );
+        assert_eq!(app.status(&c, &format!("/members/{me}")).await, 200);
         let classmate = app.world.person("A002");
-        assert_eq!(
-            c.get(app.url(&format!("/members/{classmate}")))
-                .send()
-                .await
-                .unwrap()
-                .status(),
-            403
-        );
+        assert_eq!(app.status(&c, &format!("/members/{classmate}")).await, 403);
     }
 );
 

@@ -420,14 +420,7 @@ both_backends!(
                     person_name(no)
                 );
             }
-            let page = c
-                .get(app.url(&format!("/members?org={foreign}")))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
+            let page = app.text(&c, &format!("/members?org={foreign}")).await;
             assert!(!page.contains(person_name("B002")), "{login}: {page:.300}");
         }
     }
@@ -448,7 +441,7 @@ both_backends!(
                 format!("/api/v1/members/{MISSING}"),
                 format!("/api/v1/orgs/{MISSING}"),
             ] {
-                let status = c.get(app.url(&path)).send().await.unwrap().status();
+                let status = app.status(&c, &path).await;
                 assert_eq!(status, 404, "{login} GET {path}");
             }
             for (path, form) in [
@@ -657,7 +650,7 @@ both_backends!(
                 format!("/api/v1/orgs/{id}"),
                 format!("/api/v1/orgs/{id}/children"),
             ] {
-                let status = c.get(app.url(&path)).send().await.unwrap().status();
+                let status = app.status(&c, &path).await;
                 assert_eq!(status, 404, "GET {path}");
             }
             for path in [
@@ -683,7 +676,7 @@ both_backends!(
                 format!("/members/export.xlsx?org={id}"),
                 format!("/audit?page={id}"),
             ] {
-                let status = c.get(app.url(&path)).send().await.unwrap().status();
+                let status = app.status(&c, &path).await;
                 assert!(
                     !status.is_server_error(),
                     "GET {path} gave {status}, not a client error"

@@ -65,7 +65,7 @@ both_backends!(
             .await
             .unwrap();
         assert_eq!(ok.status(), 303);
-        assert_eq!(c.get(app.url("/")).send().await.unwrap().status(), 200);
+        assert_eq!(app.status(&c, "/").await, 200);
     }
 );
 
@@ -81,11 +81,7 @@ both_backends!(
             .unwrap();
         assert_eq!(res.status(), 400);
         assert!(res.text().await.unwrap().contains("页面已过期"));
-        assert_eq!(
-            c.get(app.url("/")).send().await.unwrap().status(),
-            200,
-            "still signed in"
-        );
+        assert_eq!(app.status(&c, "/").await, 200, "still signed in");
     }
 );
 
@@ -115,32 +111,13 @@ both_backends!(
 
 both_backends!(health_and_readiness_answer, |app: TestApp| async move {
     let c = app.client();
-    assert_eq!(
-        c.get(app.url("/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-        "ok"
-    );
-    assert_eq!(
-        c.get(app.url("/readyz")).send().await.unwrap().status(),
-        200
-    );
+    assert_eq!(app.text(&c, "/healthz").await, "ok");
+    assert_eq!(app.status(&c, "/readyz").await, 200);
 });
 
 both_backends!(pages_speak_english_when_asked, |app: TestApp| async move {
     let c = app.client();
-    let html = c
-        .get(app.url("/login?lang=en"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.text(&c, "/login?lang=en").await;
     assert!(html.contains("lang=\"en\""));
     assert!(
         !html.contains("登录"),
@@ -152,15 +129,7 @@ both_backends!(
     only_the_school_tier_changes_the_school_name,
     |app: TestApp| async move {
         let college = app.as_user("collegea").await;
-        assert_eq!(
-            college
-                .get(app.url("/settings"))
-                .send()
-                .await
-                .unwrap()
-                .status(),
-            403
-        );
+        assert_eq!(app.status(&college, "/settings").await, 403);
         let token = app.csrf(&college, "/").await;
         let refused = college
             .post(app.url("/settings"))
@@ -186,14 +155,7 @@ both_backends!(
             .await
             .unwrap();
         assert_eq!(ok.status(), 303);
-        let page = school
-            .get(app.url("/settings"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = app.text(&school, "/settings").await;
         assert!(
             page.contains("测试理工大学") && page.contains("已保存"),
             "{page}"
