@@ -114,6 +114,7 @@ pub async fn import_roster(
             redbranch_db::audit::append(&txn, t, e).await?;
             txn.commit().await?;
             let secs = commit_started.elapsed().as_secs_f64();
+            db.refresh_statistics().await?;
             println!(
                 "新增 {} 人，更新 {} 人，未变化 {} 人，调整组织关系 {} 人（{:.2} 秒，{:.0} 行/秒）",
                 sum.inserted,

@@ -93,23 +93,22 @@ fn client_ip(req: &Request) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// Loads the user behind a session or an API token, with their grants and school.
-/// Completes the signed-in user from the account row and grants already read, so each request
-/// reads them once.
-async fn load_user(
+/// The signed-in user from the account, school and grants already read: a request costs one
+/// query for the session, account and school together and one for the grants.
+fn signed_in(
     st: &AppState,
     u: dbauth::User,
+    tenant: tenants::Tenant,
     grants: Grants,
     session: Option<&dbauth::Session>,
     ip: &str,
-) -> AppResult<Option<CurrentUser>> {
+) -> Option<CurrentUser> {
     if u.disabled {
-        return Ok(None);
+        return None;
     }
     let user_id = UserId(u.id);
-    let tenant = tenants::get(&st.db.conn, TenantId(u.tenant_id)).await?;
     let now = Utc::now();
-    Ok(Some(CurrentUser {
+    Some(CurrentUser {
         user_id,
         tenant: TenantId(u.tenant_id),
         tenant_name: tenant.name,
@@ -128,7 +127,7 @@ async fn load_user(
         grants,
         ip: ip.to_string(),
         locale: u.locale,
-    }))
+    })
 }
 
 async fn resolve(
@@ -142,16 +141,17 @@ async fn resolve(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
     {
-        let Some(u) = dbauth::user_by_api_token(&st.db.conn, token.trim(), now).await? else {
+        let Some((u, tenant)) = dbauth::user_by_api_token(&st.db.conn, token.trim(), now).await?
+        else {
             return Ok((None, None, false));
         };
         let grants = dbauth::grants(&st.db.conn, UserId(u.id)).await?;
-        return Ok((load_user(st, u, grants, None, ip).await?, None, false));
+        return Ok((signed_in(st, u, tenant, grants, None, ip), None, false));
     }
     let Some(token) = cookie(headers, SESSION_COOKIE) else {
         return Ok((None, None, false));
     };
-    let Some(s) = dbauth::session_by_token(&st.db.conn, token).await? else {
+    let Some((s, account, tenant)) = dbauth::session_with_user(&st.db.conn, token).await? else {
         return Ok((None, None, true));
     };
     let grants = dbauth::grants(&st.db.conn, UserId(s.user_id)).await?;
@@ -165,8 +165,7 @@ async fn resolve(
         return Ok((None, None, true));
     }
     dbauth::touch_session(&st.db.conn, &s, now).await?;
-    let account = dbauth::user(&st.db.conn, UserId(s.user_id)).await?;
-    let user = load_user(st, account, grants, Some(&s), ip).await?;
+    let user = signed_in(st, account, tenant, grants, Some(&s), ip);
     Ok((user, Some(s.csrf_token), false))
 }
 

@@ -25,7 +25,20 @@ pub mod users {
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        #[sea_orm(
+            belongs_to = "crate::tenants::entity::Entity",
+            from = "Column::TenantId",
+            to = "crate::tenants::entity::Column::Id"
+        )]
+        Tenant,
+    }
+
+    impl Related<crate::tenants::entity::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::Tenant.def()
+        }
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }
@@ -47,7 +60,20 @@ pub mod role_grants {
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        #[sea_orm(
+            belongs_to = "crate::org::entity::orgs::Entity",
+            from = "Column::OrgId",
+            to = "crate::org::entity::orgs::Column::Id"
+        )]
+        Org,
+    }
+
+    impl Related<crate::org::entity::orgs::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::Org.def()
+        }
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }
@@ -72,7 +98,20 @@ pub mod sessions {
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        #[sea_orm(
+            belongs_to = "super::users::Entity",
+            from = "Column::UserId",
+            to = "super::users::Column::Id"
+        )]
+        User,
+    }
+
+    impl Related<super::users::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::User.def()
+        }
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }
@@ -94,7 +133,20 @@ pub mod api_tokens {
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        #[sea_orm(
+            belongs_to = "super::users::Entity",
+            from = "Column::UserId",
+            to = "super::users::Column::Id"
+        )]
+        User,
+    }
+
+    impl Related<super::users::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::User.def()
+        }
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::DbError;
 use crate::org::entity::orgs;
-use crate::tenants::TenantId;
+use crate::tenants::{Tenant, TenantId};
 use entity::{api_tokens, login_attempts, role_grants, sessions, users};
 
 pub use entity::sessions::Model as Session;
@@ -236,25 +236,21 @@ pub struct GrantView {
 
 pub async fn grant_views(c: &impl ConnectionTrait, id: UserId) -> Result<Vec<GrantView>, DbError> {
     let rows = role_grants::Entity::find()
+        .find_also_related(orgs::Entity)
         .filter(role_grants::Column::UserId.eq(id.0))
         .order_by_asc(role_grants::Column::Id)
         .all(c)
         .await?;
-    let org_ids: Vec<i64> = rows.iter().map(|g| g.org_id).collect();
-    let orgs = orgs::Entity::find()
-        .filter(orgs::Column::Id.is_in(org_ids))
-        .all(c)
-        .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|g| {
-            let o = orgs.iter().find(|o| o.id == g.org_id)?;
+        .filter_map(|(g, o)| {
+            let o = o?;
             Some(GrantView {
                 id: g.id,
                 role: Role::from_code(&g.role)?,
                 org_id: o.id,
-                org_name: o.name.clone(),
-                org_path: o.path.clone(),
+                org_name: o.name,
+                org_path: o.path,
             })
         })
         .collect())
@@ -336,14 +332,22 @@ pub async fn create_session(
     Ok((token, s))
 }
 
-pub async fn session_by_token(
+/// The session behind a cookie value with its account and school, in one query: this runs
+/// before every signed-in request.
+pub async fn session_with_user(
     c: &impl ConnectionTrait,
     token: &str,
-) -> Result<Option<Session>, DbError> {
-    Ok(sessions::Entity::find()
+) -> Result<Option<(Session, User, Tenant)>, DbError> {
+    let row = sessions::Entity::find()
+        .find_also_related(users::Entity)
+        .and_also_related(crate::tenants::entity::Entity)
         .filter(sessions::Column::TokenHash.eq(token_hash(token)))
         .one(c)
-        .await?)
+        .await?;
+    Ok(match row {
+        Some((s, Some(u), Some(t))) => Some((s, u, t)),
+        _ => None,
+    })
 }
 
 /// Marks a session as used now. Writes at most once a minute per session, so a busy page does
@@ -428,16 +432,15 @@ pub async fn user_by_api_token(
     c: &impl ConnectionTrait,
     token: &str,
     now: DateTime<Utc>,
-) -> Result<Option<User>, DbError> {
-    let Some(t) = api_tokens::Entity::find()
+) -> Result<Option<(User, Tenant)>, DbError> {
+    let row = api_tokens::Entity::find()
+        .find_also_related(users::Entity)
+        .and_also_related(crate::tenants::entity::Entity)
         .filter(api_tokens::Column::TokenHash.eq(token_hash(token)))
         .one(c)
-        .await?
-    else {
-        return Ok(None);
-    };
-    if t.expires_at <= now {
-        return Ok(None);
-    }
-    Ok(Some(user(c, UserId(t.user_id)).await?))
+        .await?;
+    Ok(match row {
+        Some((t, Some(u), Some(tenant))) if t.expires_at > now => Some((u, tenant)),
+        _ => None,
+    })
 }

@@ -148,6 +148,10 @@ async fn commit_all(
     .await;
     match result {
         Ok(summary) => {
+            if let Err(e) = st.db.refresh_statistics().await {
+                // The people are in; only the planner's figures are stale until autovacuum.
+                tracing::warn!(error = %e, "ANALYZE after an import failed");
+            }
             report.committed = Some(summary);
             Ok(report)
         }

@@ -31,7 +31,7 @@ pub(super) struct ShowPage {
     pub done: usize,
     pub total: usize,
     pub percent: usize,
-    pub sample_headers: Vec<&'static str>,
+    pub sample_headers: Vec<String>,
 }
 
 fn ensure_importer(u: &crate::session::CurrentUser) -> AppResult<()> {
@@ -104,15 +104,18 @@ pub(super) async fn show_page(
         done,
         total,
         percent,
-        sample_headers: vec![
-            "学号",
-            "姓名",
-            "政治面貌",
-            "学院",
-            "班级",
-            "所在团支部",
-            "所在党支部",
-        ],
+        sample_headers: [
+            "field.student_no",
+            "field.name",
+            "field.political_status",
+            "field.college",
+            "field.class_name",
+            "field.league_branch",
+            "field.party_branch",
+        ]
+        .into_iter()
+        .map(|k| ctx.t(k).to_string())
+        .collect(),
     })
 }
 

@@ -187,6 +187,7 @@ pub async fn generate(
     });
     redbranch_db::audit::append(&txn, t, super::seed_entry(tenant.id, summary)).await?;
     txn.commit().await?;
+    db.refresh_statistics().await?;
 
     Ok(GenerateReport {
         tenant_code: tenant_code.to_string(),
