@@ -8,5 +8,6 @@ pub mod dates;
 pub mod error;
 pub mod org;
 pub mod people;
+pub mod pipeline;
 pub mod roster;
 pub mod text;

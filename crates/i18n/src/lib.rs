@@ -61,9 +61,9 @@ macro_rules! files {
 }
 
 const ZH: &[(&str, &str)] =
-    files!("zh-CN": "common", "people", "roster", "web", "orgs", "members", "api");
+    files!("zh-CN": "common", "people", "roster", "web", "orgs", "members", "api", "pipeline");
 const EN: &[(&str, &str)] =
-    files!("en": "common", "people", "roster", "web", "orgs", "members", "api");
+    files!("en": "common", "people", "roster", "web", "orgs", "members", "api", "pipeline");
 
 type Table = HashMap<String, String>;
 
