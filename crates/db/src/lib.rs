@@ -1,7 +1,7 @@
 //! Database layer: one SeaORM codebase and one migration set for SQLite and PostgreSQL.
 //!
 //! Modules carry the same names as in `redbranch-domain` and `redbranch-web`: `org`, `people`,
-//! `auth`, `audit`, `import`, `tenants`. Each owns its tables' entities and its query functions.
+//! `auth`, `audit`, `import`, `pipeline`, `tenants`. Each owns its tables' entities and its query functions.
 //! Every query that lists personal data takes a [`authz::Scope`](redbranch_domain::authz::Scope)
 //! and filters by it in SQL.
 
@@ -13,6 +13,7 @@ pub mod import;
 pub mod migrations;
 pub mod org;
 pub mod people;
+pub mod pipeline;
 pub mod tenants;
 
 use std::time::Duration;

@@ -91,10 +91,14 @@ pub enum Permission {
     /// Grant and revoke roles.
     ManageRoles,
     ManageSettings,
+    /// Record a step of someone's 发展党员 pipeline (the branch committee's 组织委员 and up).
+    RecordPipeline,
+    /// Record a step the rules refuse, with a written reason (administrators only; audited).
+    OverridePipelineRule,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 12] = [
         Self::ViewOrg,
         Self::ViewMembers,
         Self::EditMembers,
@@ -105,6 +109,8 @@ impl Permission {
         Self::ViewAudit,
         Self::ManageRoles,
         Self::ManageSettings,
+        Self::RecordPipeline,
+        Self::OverridePipelineRule,
     ];
 }
 
@@ -113,14 +119,20 @@ pub fn role_permits(role: Role, p: Permission) -> bool {
     use Permission::*;
     match role {
         Role::Member => matches!(p, ViewOrg),
-        Role::BranchCommittee => matches!(p, ViewOrg | ViewMembers),
+        Role::BranchCommittee => matches!(p, ViewOrg | ViewMembers | RecordPipeline),
         Role::BranchSecretary => matches!(
             p,
-            ViewOrg | ViewMembers | EditMembers | ExportMembers | ManageOrgs
+            ViewOrg | ViewMembers | EditMembers | ExportMembers | ManageOrgs | RecordPipeline
         ),
         Role::Organiser => matches!(
             p,
-            ViewOrg | ViewMembers | EditMembers | ExportMembers | ImportRoster | ViewAudit
+            ViewOrg
+                | ViewMembers
+                | EditMembers
+                | ExportMembers
+                | ImportRoster
+                | ViewAudit
+                | RecordPipeline
         ),
         Role::CollegeAdmin => !matches!(p, ManageSettings),
         Role::SchoolAdmin | Role::SystemAdmin => true,
@@ -279,6 +291,22 @@ mod tests {
             g.scope(Permission::ViewMembers).roots,
             vec![path(&[1, 2]), path(&[100, 200])]
         );
+    }
+
+    #[test]
+    fn the_branch_records_pipeline_steps_and_only_administrators_override_a_refusal() {
+        for r in [
+            Role::BranchCommittee,
+            Role::BranchSecretary,
+            Role::Organiser,
+        ] {
+            assert!(role_permits(r, Permission::RecordPipeline), "{r:?}");
+            assert!(!role_permits(r, Permission::OverridePipelineRule), "{r:?}");
+        }
+        assert!(!role_permits(Role::Member, Permission::RecordPipeline));
+        for r in [Role::CollegeAdmin, Role::SchoolAdmin, Role::SystemAdmin] {
+            assert!(role_permits(r, Permission::OverridePipelineRule), "{r:?}");
+        }
     }
 
     #[test]

@@ -1,14 +1,6 @@
 //! The foundation schema: tenants, org trees, people and their memberships, sign-in, audit, imports.
 
-use sea_orm_migration::prelude::*;
-
-pub struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0001_foundation"
-    }
-}
+ddl_migration!("m0001_foundation");
 
 const UP: &str = r#"
 CREATE TABLE tenants (
@@ -223,14 +215,3 @@ const DOWN: &str = "DROP TABLE import_jobs; DROP TABLE audit_log; DROP TABLE aud
     DROP TABLE login_attempts; DROP TABLE api_tokens; DROP TABLE sessions; DROP TABLE role_grants; \
     DROP TABLE users; DROP TABLE positions; DROP TABLE memberships; DROP TABLE people; \
     DROP TABLE org_events; DROP TABLE orgs; DROP TABLE tenants";
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        super::run_ddl(manager, UP).await
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        super::run_ddl(manager, DOWN).await
-    }
-}

@@ -4,15 +4,7 @@
 //! at 100 k on SQLite). `people_initials` is subsumed by `people_by_name`, and `people_name`
 //! served nothing: name search is by substring, which no index answers.
 
-use sea_orm_migration::prelude::*;
-
-pub struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m0002_list_order"
-    }
-}
+ddl_migration!("m0002_list_order");
 
 const UP: &str = r#"
 DROP INDEX people_initials;
@@ -31,14 +23,3 @@ DROP INDEX people_by_name;
 CREATE INDEX people_name ON people (tenant_id, name);
 CREATE INDEX people_initials ON people (tenant_id, name_initials)
 "#;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        super::run_ddl(manager, UP).await
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        super::run_ddl(manager, DOWN).await
-    }
-}

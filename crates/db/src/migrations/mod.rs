@@ -5,8 +5,39 @@
 //! schemas cannot drift: there is only one. A test checks that both backends end up with the same
 //! tables and columns.
 
+/// A migration that runs one portable DDL text up and another down (see [`render`]).
+macro_rules! ddl_migration {
+    ($name:literal) => {
+        pub struct Migration;
+
+        impl sea_orm_migration::MigrationName for Migration {
+            fn name(&self) -> &str {
+                $name
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl sea_orm_migration::MigrationTrait for Migration {
+            async fn up(
+                &self,
+                manager: &sea_orm_migration::SchemaManager,
+            ) -> Result<(), sea_orm_migration::DbErr> {
+                super::run_ddl(manager, UP).await
+            }
+
+            async fn down(
+                &self,
+                manager: &sea_orm_migration::SchemaManager,
+            ) -> Result<(), sea_orm_migration::DbErr> {
+                super::run_ddl(manager, DOWN).await
+            }
+        }
+    };
+}
+
 mod m0001_foundation;
 mod m0002_list_order;
+mod m0003_pipeline;
 
 use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
@@ -19,6 +50,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_list_order::Migration),
+            Box::new(m0003_pipeline::Migration),
         ]
     }
 }

@@ -53,6 +53,7 @@ macro_rules! coded {
 }
 
 mod checks;
+mod record;
 mod rules;
 mod settings;
 mod steps;
@@ -61,6 +62,7 @@ mod steps;
 mod tests;
 
 pub use checks::{Introducer, age_at, check_branch_vote, check_cultivators, check_introducers};
+pub use record::{Checked, DateField, Fact, History, Milestone, StepFacts, Vote};
 pub use rules::{CULTIVATORS, Citation, INTRODUCERS, Refusal, RuleId};
 pub use settings::PipelineSettings;
 pub use steps::{Stage, Step};

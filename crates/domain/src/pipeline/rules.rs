@@ -58,7 +58,7 @@ impl fmt::Display for Citation {
 
 coded! {
     /// Every rule of the pipeline a check can refuse under (or flag, for [`RuleId::LeavingWindow`]).
-    RuleId, "pipeline.rule.", 20 {
+    RuleId, "pipeline.rule.", 21 {
         /// An applicant is at least 18 on the day of application.
         MinAge = "min_age",
         /// The Party organisation talks to an applicant within a month of receiving the application.
@@ -99,6 +99,8 @@ coded! {
         ConversionWithin = "conversion_within",
         /// The steps happen in order: a later step's date is not before an earlier one's.
         DateOrder = "date_order",
+        /// A step is recorded only after the one before it.
+        StepOrder = "step_order",
     }
 }
 
@@ -128,7 +130,7 @@ impl RuleId {
             ExtensionPeriod | ExtensionOnce => ART_32,
             PublicityPeriod | PublicityBeforeMeeting => SCHOOL_ONLY,
             TalkWithin | Cultivators | BranchQuorum | BranchMajority | VoteTally
-            | DecisionWithin | ConversionWithin | DateOrder => XIZE_ONLY,
+            | DecisionWithin | ConversionWithin | DateOrder | StepOrder => XIZE_ONLY,
         }
     }
 

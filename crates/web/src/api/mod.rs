@@ -9,6 +9,7 @@ mod me;
 mod members;
 pub mod openapi;
 mod orgs;
+mod pipeline;
 mod tokens;
 
 use axum::Router;
@@ -28,6 +29,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/members", get(members::list_members))
         .route("/members/{id}", get(members::show_member))
+        .route(
+            "/members/{id}/pipeline",
+            get(pipeline::show_pipeline).post(pipeline::record_step),
+        )
         .route("/tokens", post(tokens::create_token))
 }
 

@@ -76,6 +76,39 @@ fn member_filters() -> Value {
     ])
 }
 
+/// The 发展党员 pipeline's request and record.
+fn pipeline_schemas(m: &mut serde_json::Map<String, Value>) {
+    let r = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
+    let step = json!({"type": "object", "properties": {
+        "step": {"type": "string", "description": "Step code, e.g. submit_application, application_talk"},
+        "number": {"type": "integer", "minimum": 1, "maximum": 25},
+        "name": {"type": "string"}, "stage": {"type": "string"}, "stage_name": {"type": "string"},
+        "on": {"type": "string", "format": "date"},
+        "override_reason": {"type": "string", "nullable": true},
+        "details": {"type": "object"}}});
+    m.insert("PipelineStep".into(), step);
+    m.insert(
+        "PipelineRecord".into(),
+        json!({"type": "object", "properties": {
+            "person_id": {"type": "integer"},
+            "steps": {"type": "array", "items": r("PipelineStep")},
+            "next": {"type": "object", "nullable": true, "description": "The step to record next, what it needs and when it is due",
+                "properties": {"step": {"type": "string"}, "needs": {"type": "array", "items": {"type": "string"}},
+                    "due": {"type": "string", "format": "date", "nullable": true}}}}}),
+    );
+    m.insert(
+        "RecordStep".into(),
+        json!({"type": "object", "required": ["step", "on"], "properties": {
+            "step": {"type": "string"}, "on": {"type": "string", "description": "Date; 2024-03-01, 2024.3.1 and 2024年3月1日 are accepted"},
+            "cultivators": {"type": "array", "items": {"type": "integer"}, "description": "Person ids of the 培养联系人"},
+            "introducers": {"type": "array", "items": {"type": "integer"}, "description": "Person ids of the 入党介绍人"},
+            "training_days": {"type": "integer"}, "training_hours": {"type": "integer"},
+            "entitled": {"type": "integer"}, "present": {"type": "integer"}, "yes": {"type": "integer"},
+            "publicity_start": {"type": "string"}, "publicity_end": {"type": "string"}, "leaving_on": {"type": "string"},
+            "override_reason": {"type": "string", "description": "Administrators only: records a step the rules refuse (audited)"}}}),
+    );
+}
+
 fn schemas() -> Value {
     let date = json!({"type": "string", "format": "date", "nullable": true});
     let opt = json!({"type": "string", "nullable": true});
@@ -164,6 +197,7 @@ fn schemas() -> Value {
             "properties": {"token": {"type": "string", "description": "rb_…; shown once, only its hash is stored"},
                 "token_type": {"type": "string", "enum": ["Bearer"]}, "expires_at": {"type": "string", "format": "date-time"}}
         }));
+    pipeline_schemas(&mut m);
     Value::Object(m)
 }
 
@@ -179,7 +213,7 @@ pub fn document() -> Value {
         },
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}, {"cookie": []}],
-        "tags": [{"name": "me"}, {"name": "orgs"}, {"name": "members"}, {"name": "tokens"}, {"name": "health"}],
+        "tags": [{"name": "me"}, {"name": "orgs"}, {"name": "members"}, {"name": "pipeline"}, {"name": "tokens"}, {"name": "health"}],
         "paths": {
             "/api/v1/me": {"get": {"tags": ["me"], "summary": "Who I am and my roles", "responses": with_errors(json_ok("The caller", r("Me")))}},
             "/api/v1/orgs": {"get": {
@@ -205,6 +239,16 @@ pub fn document() -> Value {
             "/api/v1/members/{id}": {"get": {
                 "tags": ["members"], "summary": "One person's record (oneself, or ViewMembers on their Party or League org)",
                 "parameters": [id_param()], "responses": with_errors(json_ok("The person", r("Member")))}},
+            "/api/v1/members/{id}/pipeline": {
+                "get": {"tags": ["pipeline"], "summary": "The person's 发展党员 record and the next step (ViewMembers, or oneself)",
+                    "parameters": [id_param()], "responses": with_errors(json_ok("The record", r("PipelineRecord")))},
+                "post": {"tags": ["pipeline"], "summary": "Record the next step, checked against 《中国共产党发展党员工作细则》 (RecordPipeline; audited). A refusal is a 422 whose fields name the rule and its article.",
+                    "parameters": [id_param()],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": r("RecordStep")}}},
+                    "responses": with_errors(json!({
+                        "201": {"description": "Recorded", "content": {"application/json": {"schema": r("PipelineStep")}}},
+                        "409": {"description": "Already recorded", "content": {"application/json": {"schema": r("Error")}}}}))}
+            },
             "/api/v1/tokens": {"post": {
                 "tags": ["tokens"], "summary": "Exchange credentials for an API token valid 30 days (audited)",
                 "security": [],
@@ -263,6 +307,7 @@ mod tests {
             "/api/v1/orgs/{id}/children",
             "/api/v1/members",
             "/api/v1/members/{id}",
+            "/api/v1/members/{id}/pipeline",
             "/api/v1/tokens",
             "/healthz",
             "/readyz",

@@ -80,6 +80,14 @@ fn every_refusal() -> Vec<Refusal> {
             .unwrap_err(),
     );
     v.extend(s.leaving_notice(d(2024, 1, 1), d(2024, 2, 1)));
+    v.extend(
+        s.check_step(
+            Step::ApplicationTalk,
+            &History::default(),
+            &StepFacts::on(d(2024, 1, 1)),
+        )
+        .refusals,
+    );
     v
 }
 

@@ -3,6 +3,7 @@
 mod catalogue;
 mod counts;
 mod dates;
+mod record;
 
 use chrono::NaiveDate;
 

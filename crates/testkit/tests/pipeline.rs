@@ -1,0 +1,245 @@
+//! The 发展党员 pipeline through the API: steps in order under the rules of
+//! 《中国共产党发展党员工作细则》, refusals that name the rule, an administrator's audited override,
+//! and the boundaries between branches and roles.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions: a step that fails is a failed test"
+)]
+
+use redbranch_testkit::{TestApp, both_backends};
+use serde_json::{Value, json};
+
+/// Signs `login` in and returns the client with the CSRF token its session carries.
+async fn signed_in(app: &TestApp, login: &str) -> (reqwest::Client, String) {
+    let c = app.as_user(login).await;
+    let token = app.csrf(&c, "/me").await;
+    (c, token)
+}
+
+async fn post(
+    app: &TestApp,
+    (c, csrf): &(reqwest::Client, String),
+    person: i64,
+    body: Value,
+) -> (u16, Value) {
+    let res = c
+        .post(app.url(&format!("/api/v1/members/{person}/pipeline")))
+        .header("x-csrf-token", csrf)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+/// The messages of a refused request, joined.
+fn messages(v: &Value) -> String {
+    v["error"]["fields"]
+        .as_array()
+        .map(|f| {
+            f.iter()
+                .filter_map(|x| x["message"].as_str())
+                .collect::<Vec<_>>()
+                .join(" | ")
+        })
+        .unwrap_or_default()
+}
+
+/// Sets (or, with `None`, clears) a person's birth date behind the application's back.
+async fn set_birth_date(app: &TestApp, person: i64, date: Option<&str>) {
+    use sea_orm::ConnectionTrait;
+    let value = date.map_or("NULL".to_string(), |d| format!("'{d}'"));
+    app.db
+        .conn
+        .execute_unprepared(&format!(
+            "UPDATE people SET birth_date = {value} WHERE id = {person}"
+        ))
+        .await
+        .unwrap();
+}
+
+both_backends!(
+    a_branch_records_the_first_steps_in_order_and_the_applicant_becomes_an_activist,
+    |app: TestApp| async move {
+        let a = app.world.people["A001"];
+        let sec = signed_in(&app, "seca").await;
+
+        set_birth_date(&app, a, None).await;
+        let (status, body) = post(
+            &app,
+            &sec,
+            a,
+            json!({"step": "submit_application", "on": "2024.3.1"}),
+        )
+        .await;
+        assert_eq!(status, 422, "no birth date on record: {body}");
+        assert!(messages(&body).contains("出生日期"), "{body}");
+
+        set_birth_date(&app, a, Some("2006-03-02")).await;
+        let (status, body) = post(
+            &app,
+            &sec,
+            a,
+            json!({"step": "submit_application", "on": "2024-03-01"}),
+        )
+        .await;
+        assert_eq!(status, 422, "one day short of 18: {body}");
+        assert!(messages(&body).contains("须年满 18 周岁"), "{body}");
+        assert!(
+            messages(&body).contains("第五条"),
+            "the refusal cites the article: {body}"
+        );
+
+        set_birth_date(&app, a, Some("2006-03-01")).await;
+        let (status, body) = post(
+            &app,
+            &sec,
+            a,
+            json!({"step": "submit_application", "on": "2024年3月1日"}),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+
+        let record: Value = serde_json::from_str(
+            &app.text(&sec.0, &format!("/api/v1/members/{a}/pipeline"))
+                .await,
+        )
+        .unwrap();
+        assert_eq!(record["next"]["step"], "application_talk");
+        assert_eq!(
+            record["next"]["due"], "2024-04-01",
+            "the talk is due a month after the application"
+        );
+
+        let (status, body) = post(
+            &app,
+            &sec,
+            a,
+            json!({"step": "recommend_activist", "on": "2024-03-20"}),
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(messages(&body).contains("须先记录第 2 步"), "{body}");
+
+        let (status, body) = post(
+            &app,
+            &sec,
+            a,
+            json!({"step": "application_talk", "on": "2024-04-02"}),
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(messages(&body).contains("最迟 2024-04-01"), "{body}");
+        let (status, _) = post(
+            &app,
+            &sec,
+            a,
+            json!({"step": "application_talk", "on": "2024-04-01"}),
+        )
+        .await;
+        assert_eq!(status, 201);
+        let (status, _) = post(
+            &app,
+            &sec,
+            a,
+            json!({"step": "application_talk", "on": "2024-04-01"}),
+        )
+        .await;
+        assert_eq!(status, 409, "a step is recorded once");
+
+        let (status, body) = post(
+            &app,
+            &sec,
+            a,
+            json!({"step": "recommend_activist", "on": "2024-09-01"}),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        let person: Value =
+            serde_json::from_str(&app.text(&sec.0, &format!("/api/v1/members/{a}")).await).unwrap();
+        assert_eq!(person["political_status"], "party_activist");
+        assert_eq!(person["activist_on"], "2024-09-01");
+        assert_eq!(person["party_applied_on"], "2024-03-01");
+    }
+);
+
+both_backends!(
+    only_an_administrator_overrides_a_refusal_and_only_with_a_reason_which_is_audited,
+    |app: TestApp| async move {
+        let a = app.world.people["A001"];
+        set_birth_date(&app, a, Some("2003-01-01")).await;
+        let sec = signed_in(&app, "seca").await;
+        let (status, _) = post(
+            &app,
+            &sec,
+            a,
+            json!({"step": "submit_application", "on": "2024-03-01"}),
+        )
+        .await;
+        assert_eq!(status, 201);
+        let late = json!({"step": "application_talk", "on": "2024-05-10", "override_reason": "申请人寒假在外实习，经党委同意延后谈话"});
+
+        let (status, body) = post(&app, &sec, a, late.clone()).await;
+        assert_eq!(status, 422, "a branch secretary cannot override: {body}");
+
+        let admin = signed_in(&app, "collegea").await;
+        let mut no_reason = late.clone();
+        no_reason["override_reason"] = json!("  ");
+        let (status, _) = post(&app, &admin, a, no_reason).await;
+        assert_eq!(status, 422, "not without a reason");
+
+        let (status, body) = post(&app, &admin, a, late).await;
+        assert_eq!(status, 201, "{body}");
+        assert_eq!(body["overridden"], true);
+        assert!(body["notices"].to_string().contains("已超期"), "{body}");
+
+        let log = app.text(&admin.0, "/audit").await;
+        assert!(log.contains("pipeline_override"), "{log:.3000}");
+        let record = app
+            .text(&admin.0, &format!("/api/v1/members/{a}/pipeline"))
+            .await;
+        assert!(
+            record.contains("经党委同意延后谈话"),
+            "the reason stays on the record: {record}"
+        );
+    }
+);
+
+both_backends!(
+    another_branch_and_a_student_are_refused,
+    |app: TestApp| async move {
+        let b = app.world.people["B002"];
+        let a = app.world.people["A002"];
+        set_birth_date(&app, b, Some("2003-01-01")).await;
+        set_birth_date(&app, a, Some("2003-01-01")).await;
+        let step = json!({"step": "submit_application", "on": "2024-03-01"});
+
+        let sec = signed_in(&app, "seca").await;
+        let (status, _) = post(&app, &sec, b, step.clone()).await;
+        assert_eq!(status, 403, "branch A's secretary on college B's student");
+        assert_eq!(
+            app.status(&sec.0, &format!("/api/v1/members/{b}/pipeline"))
+                .await,
+            403
+        );
+
+        let stu = signed_in(&app, "stua").await;
+        let (status, _) = post(&app, &stu, a, step.clone()).await;
+        assert_eq!(status, 403, "a student records nobody's steps");
+
+        let com = signed_in(&app, "coma").await;
+        let (status, body) = post(&app, &com, a, step).await;
+        assert_eq!(status, 201, "a committee member of the branch may: {body}");
+        let record: Value = serde_json::from_str(
+            &app.text(&sec.0, &format!("/api/v1/members/{b}/pipeline"))
+                .await,
+        )
+        .unwrap_or(Value::Null);
+        assert!(
+            record["steps"].is_null(),
+            "nothing recorded or shown for B: {record}"
+        );
+    }
+);

@@ -1,0 +1,344 @@
+//! `GET /api/v1/members/{id}/pipeline` (the person's 发展党员 record and what comes next) and
+//! `POST /api/v1/members/{id}/pipeline` (record the next step, checked against the rules of
+//! 《中国共产党发展党员工作细则》; an administrator may override a refusal with a reason).
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use redbranch_db::TransactionTrait;
+use redbranch_db::people::{self as dbpeople, Person, PersonId};
+use redbranch_db::pipeline::{self as dbpipeline, NewStep};
+use redbranch_domain::authz::Permission;
+use redbranch_domain::dates::parse_date;
+use redbranch_domain::error::{FieldError, FieldErrors};
+use redbranch_domain::people::PoliticalStatus;
+use redbranch_domain::pipeline::{Fact, Introducer, PipelineSettings, Step, StepFacts, Vote};
+use redbranch_i18n::Locale;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::parse_json;
+use crate::error::{AppError, AppResult};
+use crate::members::PersonOrgs;
+use crate::orgs::parse_id;
+use crate::page::Ctx;
+use crate::render::field_message;
+use crate::session::{CurrentUser, SignedIn};
+use crate::state::AppState;
+
+/// The longest override reason kept; longer is refused rather than cut.
+const MAX_REASON: usize = 500;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RecordRequest {
+    #[serde(default)]
+    step: String,
+    #[serde(default)]
+    on: String,
+    /// Person ids of the 培养联系人.
+    #[serde(default)]
+    cultivators: Vec<i64>,
+    /// Person ids of the 入党介绍人.
+    #[serde(default)]
+    introducers: Vec<i64>,
+    training_days: Option<u32>,
+    training_hours: Option<u32>,
+    entitled: Option<u32>,
+    present: Option<u32>,
+    yes: Option<u32>,
+    publicity_start: Option<String>,
+    publicity_end: Option<String>,
+    leaving_on: Option<String>,
+    /// Set by an administrator recording a step the rules refuse.
+    override_reason: Option<String>,
+}
+
+/// The school's pipeline settings: the national defaults, with what the school has set in its
+/// settings under `"pipeline"`.
+async fn settings(st: &AppState, u: &CurrentUser) -> AppResult<PipelineSettings> {
+    let t = redbranch_db::tenants::get(&st.db.conn, u.tenant).await?;
+    let stored = serde_json::from_str::<Value>(&t.settings)
+        .ok()
+        .and_then(|v| v.get("pipeline").cloned());
+    Ok(match stored {
+        Some(v) => serde_json::from_value(v).map_err(|e| {
+            AppError::Internal(anyhow::anyhow!("school pipeline settings unreadable: {e}"))
+        })?,
+        None => PipelineSettings::default(),
+    })
+}
+
+/// The person, if `u` may act on them with `p`.
+async fn person_for(st: &AppState, u: &CurrentUser, raw: &str, p: Permission) -> AppResult<Person> {
+    let id = parse_id(raw)?;
+    let person = dbpeople::get(&st.db.conn, u.tenant, PersonId(id)).await?;
+    if !(p == Permission::ViewMembers && u.person_id == Some(person.id)) {
+        PersonOrgs::of(st, u.tenant, &person)
+            .await?
+            .ensure(&u.grants, p)?;
+    }
+    Ok(person)
+}
+
+fn step_json(locale: Locale, step: Step) -> Value {
+    json!({
+        "step": step.code(), "number": step.number(), "name": redbranch_i18n::tr(locale, step.key()),
+        "stage": step.stage().code(), "stage_name": redbranch_i18n::tr(locale, step.stage().key()),
+    })
+}
+
+pub async fn show_pipeline(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    SignedIn(u): SignedIn,
+    Path(raw): Path<String>,
+) -> AppResult<Json<Value>> {
+    let person = person_for(&st, &u, &raw, Permission::ViewMembers).await?;
+    let steps = dbpipeline::steps_of(&st.db.conn, u.tenant, PersonId(person.id)).await?;
+    let history = dbpipeline::history(&steps);
+    let s = settings(&st, &u).await?;
+    let next = history.next_step();
+    let due = next.and_then(|n| match n {
+        Step::ApplicationTalk => history
+            .date_of(Step::SubmitApplication)
+            .map(|d| s.talk_due(d)),
+        Step::DetermineTarget => history
+            .date_of(Step::RecommendActivist)
+            .map(|d| s.target_eligible_from(d)),
+        Step::AdmissionApproval => history
+            .date_of(Step::AdmissionMeeting)
+            .map(|d| s.decision_due(d)),
+        _ => None,
+    });
+    let rows: Vec<Value> = steps
+        .iter()
+        .map(|(step, r)| {
+            let mut v = step_json(ctx.locale, *step);
+            v["on"] = json!(r.happened_on);
+            v["override_reason"] = json!(r.override_reason);
+            v["details"] = serde_json::from_str(&r.details).unwrap_or(Value::Null);
+            v
+        })
+        .collect();
+    Ok(Json(json!({
+        "person_id": person.id,
+        "steps": rows,
+        "next": next.map(|n| {
+            let mut v = step_json(ctx.locale, n);
+            v["needs"] = json!(n.needs().iter().map(|f| f.field().trim_start_matches("field.")).collect::<Vec<_>>());
+            v["due"] = json!(due);
+            v
+        }),
+    })))
+}
+
+fn date(field: &'static str, raw: &str, errs: &mut FieldErrors) -> Option<NaiveDate> {
+    let parsed = parse_date(raw);
+    if parsed.is_none() {
+        errs.push(FieldError::new(field, "error.date_format").with("value", raw));
+    }
+    parsed
+}
+
+fn optional_date(
+    field: &'static str,
+    raw: &Option<String>,
+    errs: &mut FieldErrors,
+) -> Option<NaiveDate> {
+    raw.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .and_then(|s| date(field, s, errs))
+}
+
+/// The political status of each of `ids`, who must be people of the same school.
+async fn statuses(st: &AppState, u: &CurrentUser, ids: &[i64]) -> AppResult<Vec<PoliticalStatus>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let p = dbpeople::get(&st.db.conn, u.tenant, PersonId(*id))
+            .await
+            .map_err(|e| match e {
+                redbranch_db::DbError::NotFound => AppError::BadRequest("unknown_person"),
+                other => other.into(),
+            })?;
+        out.push(
+            PoliticalStatus::from_code(&p.political_status).unwrap_or(PoliticalStatus::Masses),
+        );
+    }
+    Ok(out)
+}
+
+pub async fn record_step(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    SignedIn(u): SignedIn,
+    Path(raw): Path<String>,
+    body: Bytes,
+) -> AppResult<(StatusCode, Json<Value>)> {
+    let person = person_for(&st, &u, &raw, Permission::RecordPipeline).await?;
+    let req: RecordRequest = parse_json(&body)?;
+    let mut errs = FieldErrors::default();
+    let step = Step::from_code(req.step.trim());
+    if step.is_none() {
+        errs.push(FieldError::new("field.pipeline_step", "error.unknown_step"));
+    }
+    let on = date("field.pipeline_on", req.on.trim(), &mut errs);
+    let publicity_start = optional_date("field.publicity_start", &req.publicity_start, &mut errs);
+    let publicity_end = optional_date("field.publicity_end", &req.publicity_end, &mut errs);
+    let leaving_on = optional_date("field.leaving_on", &req.leaving_on, &mut errs);
+    let reason = req
+        .override_reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    if reason
+        .as_ref()
+        .is_some_and(|r| r.chars().count() > MAX_REASON)
+    {
+        errs.push(
+            FieldError::new("field.override_reason", "error.too_long").with("max", MAX_REASON),
+        );
+    }
+    let (Some(step), Some(on)) = (step, on) else {
+        return Err(errs.into());
+    };
+    let birth = person.birth_date;
+    let vote = match (req.entitled, req.present, req.yes) {
+        (Some(entitled), Some(present), Some(yes)) => Some(Vote {
+            entitled,
+            present,
+            yes,
+        }),
+        _ => None,
+    };
+    for fact in step.needs() {
+        let missing = match fact {
+            Fact::BirthDate => birth.is_none(),
+            Fact::Cultivators => req.cultivators.is_empty(),
+            Fact::Introducers => req.introducers.is_empty(),
+            Fact::Training => req.training_days.is_none() && req.training_hours.is_none(),
+            Fact::Vote => vote.is_none(),
+        };
+        if missing {
+            errs.push(FieldError::new(fact.field(), "error.required"));
+        }
+    }
+    errs.into_result()?;
+
+    let introducers = statuses(&st, &u, &req.introducers)
+        .await?
+        .into_iter()
+        .map(|status| Introducer {
+            status,
+            // Discipline records arrive with the 党员 records of a later issue; until then
+            // nobody is recorded as under 留党察看.
+            under_probation_discipline: false,
+        })
+        .collect();
+    let facts = StepFacts {
+        on,
+        birth_date: birth,
+        cultivators: req.cultivators.len(),
+        introducers,
+        training_days: req.training_days.unwrap_or(0),
+        training_hours: req.training_hours.unwrap_or(0),
+        vote,
+        publicity: publicity_start.zip(publicity_end),
+        leaving_on,
+    };
+    let s = settings(&st, &u).await?;
+    let steps = dbpipeline::steps_of(&st.db.conn, u.tenant, PersonId(person.id)).await?;
+    let history = dbpipeline::history(&steps);
+    let checked = s.check_step(step, &history, &facts);
+    let as_fields = |v: &[redbranch_domain::pipeline::Refusal]| -> Vec<FieldError> {
+        v.iter()
+            .map(|r| FieldError {
+                field: "field.pipeline_step",
+                code: r.key(),
+                args: r.args.clone(),
+            })
+            .collect()
+    };
+    let overridden = !checked.is_clear();
+    if overridden {
+        let may_override = PersonOrgs::of(&st, u.tenant, &person)
+            .await?
+            .ensure(&u.grants, Permission::OverridePipelineRule)
+            .is_ok();
+        if reason.is_none() || !may_override {
+            return Err(AppError::Invalid(FieldErrors(as_fields(&checked.refusals))));
+        }
+    }
+    let details = json!({
+        "cultivators": req.cultivators, "introducers": req.introducers,
+        "training_days": req.training_days, "training_hours": req.training_hours,
+        "vote": vote.map(|v| json!({"entitled": v.entitled, "present": v.present, "yes": v.yes})),
+        "publicity": facts.publicity, "leaving_on": leaving_on,
+        "refused_under": checked.refusals.iter().map(|r| r.rule.code()).collect::<Vec<_>>(),
+    });
+    let milestone = s.milestone(step, &history, on);
+    let org = PersonOrgs::of(&st, u.tenant, &person)
+        .await?
+        .party
+        .map(|o| o.org_path());
+    let txn = st
+        .db
+        .conn
+        .begin()
+        .await
+        .map_err(redbranch_db::DbError::from)?;
+    let row = dbpipeline::record(
+        &txn,
+        u.tenant,
+        PersonId(person.id),
+        NewStep {
+            step,
+            on,
+            details: details.clone(),
+            override_reason: if overridden { reason.clone() } else { None },
+            by: u.user_id,
+        },
+        milestone,
+    )
+    .await?;
+    let action = if overridden {
+        "pipeline_override"
+    } else {
+        "pipeline_step"
+    };
+    let mut after = json!({"step": step.code(), "on": on, "details": details});
+    if overridden {
+        after["override_reason"] = json!(reason);
+    }
+    let e = crate::audit::entry(&u, action, "person", person.id, org, None, Some(after));
+    redbranch_db::audit::append(&txn, u.tenant, e).await?;
+    txn.commit().await.map_err(redbranch_db::DbError::from)?;
+
+    let mut body = step_json(ctx.locale, step);
+    body["id"] = json!(row.id);
+    body["on"] = json!(on);
+    body["overridden"] = json!(overridden);
+    body["notices"] = json!(
+        checked
+            .notices
+            .iter()
+            .chain(if overridden {
+                checked.refusals.iter()
+            } else {
+                [].iter()
+            })
+            .map(|r| field_message(
+                ctx.locale,
+                &FieldError {
+                    field: "field.pipeline_step",
+                    code: r.key(),
+                    args: r.args.clone()
+                }
+            ))
+            .collect::<Vec<_>>()
+    );
+    Ok((StatusCode::CREATED, Json(body)))
+}
