@@ -49,6 +49,13 @@ impl From<FieldError> for AppError {
     }
 }
 
+/// Beginning or committing a transaction: `txn.commit().await?` in a handler.
+impl From<redbranch_db::DbErr> for AppError {
+    fn from(e: redbranch_db::DbErr) -> Self {
+        DbError::from(e).into()
+    }
+}
+
 impl From<DbError> for AppError {
     fn from(e: DbError) -> Self {
         match e {

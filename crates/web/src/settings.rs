@@ -91,12 +91,7 @@ pub async fn save_settings(
         return Ok(res);
     }
     if name != t.name {
-        let txn = st
-            .db
-            .conn
-            .begin()
-            .await
-            .map_err(redbranch_db::DbError::from)?;
+        let txn = st.db.conn.begin().await?;
         let e = crate::audit::entry(
             &u,
             "update",
@@ -108,7 +103,7 @@ pub async fn save_settings(
         );
         redbranch_db::audit::append(&txn, u.tenant, e).await?;
         tenants::update_settings(&txn, u.tenant, &name, &t.settings).await?;
-        txn.commit().await.map_err(redbranch_db::DbError::from)?;
+        txn.commit().await?;
     }
     Ok(redirect_with_flash(
         "/settings",

@@ -284,12 +284,7 @@ pub async fn record_step(
         .await?
         .party
         .map(|o| o.org_path());
-    let txn = st
-        .db
-        .conn
-        .begin()
-        .await
-        .map_err(redbranch_db::DbError::from)?;
+    let txn = st.db.conn.begin().await?;
     let row = dbpipeline::record(
         &txn,
         u.tenant,
@@ -315,7 +310,7 @@ pub async fn record_step(
     }
     let e = crate::audit::entry(&u, action, "person", person.id, org, None, Some(after));
     redbranch_db::audit::append(&txn, u.tenant, e).await?;
-    txn.commit().await.map_err(redbranch_db::DbError::from)?;
+    txn.commit().await?;
 
     let mut body = step_json(ctx.locale, step);
     body["id"] = json!(row.id);

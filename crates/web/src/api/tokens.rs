@@ -7,9 +7,9 @@ use axum::body::Bytes;
 use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
+use redbranch_db::TransactionTrait;
 use redbranch_db::auth::{self as dbauth, UserId};
 use redbranch_db::tenants::TenantId;
-use redbranch_db::{DbError, TransactionTrait};
 use redbranch_domain::error::FieldError;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -144,7 +144,7 @@ pub async fn create_token(
     dbauth::clear_failures(&st.db.conn, UserId(user.id)).await?;
     dbauth::record_attempt(&st.db.conn, tid, &user.login, &ip, true).await?;
 
-    let txn = st.db.conn.begin().await.map_err(DbError::from)?;
+    let txn = st.db.conn.begin().await?;
     let token =
         dbauth::create_api_token(&txn, UserId(user.id), &name, Duration::days(VALID_DAYS)).await?;
     let expires_at = now + Duration::days(VALID_DAYS);
@@ -160,7 +160,7 @@ pub async fn create_token(
         after: Some(json!({"name": name, "expires_at": expires_at})),
     };
     redbranch_db::audit::append(&txn, tid, entry).await?;
-    txn.commit().await.map_err(DbError::from)?;
+    txn.commit().await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"token": token, "token_type": "Bearer", "expires_at": expires_at})),

@@ -29,12 +29,7 @@ pub async fn logout_everywhere(
     State(st): State<AppState>,
     SignedInPartly(u): SignedInPartly,
 ) -> AppResult<Response> {
-    let txn = st
-        .db
-        .conn
-        .begin()
-        .await
-        .map_err(redbranch_db::DbError::from)?;
+    let txn = st.db.conn.begin().await?;
     redbranch_db::audit::append(
         &txn,
         u.tenant,
@@ -42,7 +37,7 @@ pub async fn logout_everywhere(
     )
     .await?;
     dbauth::end_all_sessions(&txn, u.user_id).await?;
-    txn.commit().await.map_err(redbranch_db::DbError::from)?;
+    txn.commit().await?;
     let mut res = redirect_with_flash(
         "/login",
         "ok",

@@ -87,12 +87,7 @@ pub async fn submit_password(
         return Ok(res);
     }
     let hash = password::hash(&f.new_password).map_err(|e| AppError::Internal(e.into()))?;
-    let txn = st
-        .db
-        .conn
-        .begin()
-        .await
-        .map_err(redbranch_db::DbError::from)?;
+    let txn = st.db.conn.begin().await?;
     redbranch_db::audit::append(
         &txn,
         u.tenant,
@@ -102,7 +97,7 @@ pub async fn submit_password(
     dbauth::set_password(&txn, u.user_id, hash, false).await?;
     // A changed password ends every other session: whoever knew the old one is out.
     dbauth::end_all_sessions(&txn, u.user_id).await?;
-    txn.commit().await.map_err(redbranch_db::DbError::from)?;
+    txn.commit().await?;
     let ua = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())

@@ -149,12 +149,7 @@ pub async fn enable_totp(
     if !code_ok(&totp_for(secret, &u.login)?, &f.code) {
         return setup_page(&st, &ctx, &u, Some(ctx.t("auth.totp_wrong").into())).await;
     }
-    let txn = st
-        .db
-        .conn
-        .begin()
-        .await
-        .map_err(redbranch_db::DbError::from)?;
+    let txn = st.db.conn.begin().await?;
     let user = dbauth::user(&txn, u.user_id).await?;
     dbauth::set_totp(&txn, u.user_id, user.totp_secret_cipher, true).await?;
     if let Some(sid) = u.session_id {
@@ -166,7 +161,7 @@ pub async fn enable_totp(
         crate::audit::entry(&u, "enable_totp", "user", u.user_id.0, None, None, None),
     )
     .await?;
-    txn.commit().await.map_err(redbranch_db::DbError::from)?;
+    txn.commit().await?;
     Ok(redirect_with_flash(
         "/",
         "ok",

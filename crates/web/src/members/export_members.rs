@@ -7,7 +7,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use redbranch_db::people::{self as dbpeople, MemberFilter};
 use redbranch_db::tenants::TenantId;
-use redbranch_db::{Db, DbError, TransactionTrait};
+use redbranch_db::{Db, TransactionTrait};
 use redbranch_domain::authz::{Forbidden, Permission, Scope};
 use redbranch_domain::people::{Gender, PoliticalStatus};
 use redbranch_domain::roster::Column;
@@ -195,7 +195,7 @@ pub async fn export_members(
         build_members_export(&st.db, u.tenant, &scope, &filter, ctx.locale, numbers).await?;
 
     let after = json!({"filter": q.filter_query(), "rows": n, "numbers_in_clear": reveal});
-    let txn = st.db.conn.begin().await.map_err(DbError::from)?;
+    let txn = st.db.conn.begin().await?;
     let entry = crate::audit::entry(
         &u,
         if reveal { "export_revealed" } else { "export" },
@@ -206,7 +206,7 @@ pub async fn export_members(
         Some(after),
     );
     redbranch_db::audit::append(&txn, u.tenant, entry).await?;
-    txn.commit().await.map_err(DbError::from)?;
+    txn.commit().await?;
 
     let today = crate::fmt::beijing(chrono::Utc::now(), "%Y-%m-%d");
     let stem = ctx.t("members.export_file_stem");

@@ -4,8 +4,8 @@
 
 use axum::extract::{Path, State};
 use axum::response::Response;
+use redbranch_db::TransactionTrait;
 use redbranch_db::people::{self as dbpeople, PersonId};
-use redbranch_db::{DbError, TransactionTrait};
 use redbranch_domain::authz::Permission;
 
 use super::PersonOrgs;
@@ -32,14 +32,14 @@ pub async fn reveal_id_card(
         .or(orgs.league.as_ref())
         .map(|o| o.org_path());
     // The entry says who looked at whose number; the number itself never enters the log.
-    let txn = st.db.conn.begin().await.map_err(DbError::from)?;
+    let txn = st.db.conn.begin().await?;
     redbranch_db::audit::append(
         &txn,
         u.tenant,
         crate::audit::entry(&u, "reveal", "person", person.id, org_path, None, None),
     )
     .await?;
-    txn.commit().await.map_err(DbError::from)?;
+    txn.commit().await?;
     let clear = person.reveal_id_card(&st.crypto)?;
     render_profile(&st, &ctx, &u, &person, &orgs, clear).await
 }

@@ -5,9 +5,9 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use redbranch_db::TransactionTrait;
 use redbranch_db::org as dborg;
 use redbranch_db::people as dbpeople;
-use redbranch_db::{DbError, TransactionTrait};
 use redbranch_domain::authz::Permission;
 use redbranch_domain::error::{FieldError, FieldErrors};
 use redbranch_domain::org::{OrgId, OrgPath, PositionTitle, Tree};
@@ -125,13 +125,13 @@ pub async fn appoint_position(
         return render_org(&st, &ctx, &u, &org, forms, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
 
-    let txn = st.db.conn.begin().await.map_err(DbError::from)?;
+    let txn = st.db.conn.begin().await?;
     dborg::appoint(&txn, u.tenant, org.org_id(), person.id, title, on).await?;
     let after = json!({"person_id": person.id, "student_no": person.student_no, "title": title.code(), "started_on": on});
     let path: OrgPath = org.org_path();
     let entry = crate::audit::entry(&u, "appoint", "position", id, Some(path), None, Some(after));
     redbranch_db::audit::append(&txn, u.tenant, entry).await?;
-    txn.commit().await.map_err(DbError::from)?;
+    txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/orgs/{id}"),
         "ok",

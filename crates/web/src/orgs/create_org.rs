@@ -122,7 +122,7 @@ pub async fn insert_org(
     {
         return Ok(Err(duplicate()));
     }
-    let txn = st.db.conn.begin().await.map_err(DbError::from)?;
+    let txn = st.db.conn.begin().await?;
     let org = match dborg::create(&txn, u.tenant, new, Some(u.user_id.0)).await {
         Ok(o) => o,
         // Someone took the code between the check and the insert.
@@ -147,7 +147,7 @@ pub async fn insert_org(
         Some(after),
     );
     redbranch_db::audit::append(&txn, u.tenant, entry).await?;
-    txn.commit().await.map_err(DbError::from)?;
+    txn.commit().await?;
     Ok(Ok(org))
 }
 

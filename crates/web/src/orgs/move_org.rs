@@ -72,7 +72,7 @@ pub async fn move_org(
             st.settings.cookie_secure,
         ));
     }
-    let txn = st.db.conn.begin().await.map_err(DbError::from)?;
+    let txn = st.db.conn.begin().await?;
     let moved = match dborg::move_to(
         &txn,
         u.tenant,
@@ -106,7 +106,7 @@ pub async fn move_org(
         Some(after),
     );
     redbranch_db::audit::append(&txn, u.tenant, entry).await?;
-    txn.commit().await.map_err(DbError::from)?;
+    txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/orgs/{id}"),
         "ok",

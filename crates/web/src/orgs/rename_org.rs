@@ -4,8 +4,8 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use redbranch_db::TransactionTrait;
 use redbranch_db::org as dborg;
-use redbranch_db::{DbError, TransactionTrait};
 use redbranch_domain::authz::Permission;
 use redbranch_domain::org::OrgId;
 use serde::Deserialize;
@@ -54,7 +54,7 @@ pub async fn rename_org(
             st.settings.cookie_secure,
         ));
     }
-    let txn = st.db.conn.begin().await.map_err(DbError::from)?;
+    let txn = st.db.conn.begin().await?;
     let renamed = dborg::rename(&txn, u.tenant, OrgId(id), &name, Some(u.user_id.0)).await?;
     let entry = crate::audit::entry(
         &u,
@@ -66,7 +66,7 @@ pub async fn rename_org(
         Some(json!({"name": renamed.name})),
     );
     redbranch_db::audit::append(&txn, u.tenant, entry).await?;
-    txn.commit().await.map_err(DbError::from)?;
+    txn.commit().await?;
     Ok(redirect_with_flash(
         &format!("/orgs/{id}"),
         "ok",
