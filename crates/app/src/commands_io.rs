@@ -95,13 +95,15 @@ pub async fn import_roster(
     let txn = db.conn.begin().await?;
     let result = roster::commit(
         &txn,
-        crypto,
-        t,
-        &scope,
-        &actor,
-        &names,
-        &parsed.records,
-        Utc::now().date_naive(),
+        roster::Roster {
+            crypto,
+            tenant: t,
+            scope: &scope,
+            actor: &actor,
+            sheet_names: &names,
+            records: &parsed.records,
+            on: Utc::now().date_naive(),
+        },
         &mut on_progress,
     )
     .await;

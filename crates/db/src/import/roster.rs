@@ -86,39 +86,33 @@ fn issue(
     }
 }
 
+/// One roster to commit: the records, and on whose behalf.
+#[derive(Debug, Clone, Copy)]
+pub struct Roster<'a> {
+    pub crypto: &'a Crypto,
+    pub tenant: TenantId,
+    /// The importer's scope: every row must land inside it.
+    pub scope: &'a Scope,
+    /// The audit entry each change is written under (action and entity are filled in here).
+    pub actor: &'a Entry,
+    pub sheet_names: &'a [String],
+    pub records: &'a [RosterRecord],
+    /// The day new memberships start.
+    pub on: NaiveDate,
+}
+
 /// Writes every record, or nothing: if any row is refused the transaction is left uncommitted
 /// by the caller (this function never commits). `on_progress` is called with the rows done.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one call site per front end; a struct would only rename them"
-)]
 pub async fn commit(
     c: &impl ConnectionTrait,
-    crypto: &Crypto,
-    tenant: TenantId,
-    scope: &Scope,
-    actor: &Entry,
-    sheet_names: &[String],
-    records: &[RosterRecord],
-    on: NaiveDate,
+    roster: Roster<'_>,
     on_progress: &mut (dyn FnMut(usize) + Send),
 ) -> Result<Summary, CommitError> {
     if c.get_database_backend() == sea_orm::DbBackend::Sqlite {
         c.execute_unprepared(&format!("PRAGMA cache_size = -{}", IMPORT_CACHE_KIB))
             .await?;
     }
-    let result = commit_inner(
-        c,
-        crypto,
-        tenant,
-        scope,
-        actor,
-        sheet_names,
-        records,
-        on,
-        on_progress,
-    )
-    .await;
+    let result = write(c, roster, on_progress).await;
     if c.get_database_backend() == sea_orm::DbBackend::Sqlite {
         let restored = c
             .execute_unprepared(&format!("PRAGMA cache_size = -{}", crate::SQLITE_CACHE_KIB))
@@ -131,21 +125,20 @@ pub async fn commit(
     result
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the arguments of commit, passed on"
-)]
-async fn commit_inner(
+async fn write(
     c: &impl ConnectionTrait,
-    crypto: &Crypto,
-    tenant: TenantId,
-    scope: &Scope,
-    actor: &Entry,
-    sheet_names: &[String],
-    records: &[RosterRecord],
-    on: NaiveDate,
+    roster: Roster<'_>,
     on_progress: &mut (dyn FnMut(usize) + Send),
 ) -> Result<Summary, CommitError> {
+    let Roster {
+        crypto,
+        tenant,
+        scope,
+        actor,
+        sheet_names,
+        records,
+        on,
+    } = roster;
     let idx = org_index(c, tenant).await?;
     let paths: HashMap<i64, OrgPath> = idx
         .values()
@@ -245,7 +238,7 @@ async fn commit_inner(
         .partition(|(r, _)| !existing.contains_key(r.person.student_no.as_str()));
     // New people go in bulk: a few statements per 400 rows instead of some fifteen per row.
     for chunk in fresh.chunks(400) {
-        insert_new(c, crypto, tenant, actor, &paths, chunk, on, &mut sum).await?;
+        insert_new(c, roster, &paths, chunk, &mut sum).await?;
         done += chunk.len();
         on_progress(done);
     }
@@ -312,20 +305,20 @@ async fn commit_inner(
 type Placed<'a> = (&'a RosterRecord, (Option<OrgId>, Option<OrgId>));
 
 /// Inserts people who are not in the school yet, with their memberships and audit entries.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the commit's own state, passed down once"
-)]
 async fn insert_new(
     c: &impl ConnectionTrait,
-    crypto: &Crypto,
-    tenant: TenantId,
-    actor: &Entry,
+    roster: Roster<'_>,
     paths: &HashMap<i64, OrgPath>,
     chunk: &[Placed<'_>],
-    on: NaiveDate,
     sum: &mut Summary,
 ) -> Result<(), DbError> {
+    let Roster {
+        crypto,
+        tenant,
+        actor,
+        on,
+        ..
+    } = roster;
     use crate::people::entity::{memberships, people as p};
     use sea_orm::Set;
     let now = chrono::Utc::now();

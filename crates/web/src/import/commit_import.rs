@@ -121,13 +121,15 @@ async fn commit_all(
         let mut on_progress = |done: usize| set_progress(id, done, total);
         let summary = roster::commit(
             &txn,
-            &st.crypto,
-            u.tenant,
-            &scope,
-            &actor,
-            &names,
-            &parsed.records,
-            today,
+            roster::Roster {
+                crypto: &st.crypto,
+                tenant: u.tenant,
+                scope: &scope,
+                actor: &actor,
+                sheet_names: &names,
+                records: &parsed.records,
+                on: today,
+            },
             &mut on_progress,
         )
         .await?;
