@@ -214,6 +214,26 @@ impl PipelineSettings {
     }
 }
 
+impl PipelineSettings {
+    /// The deadline, or earliest day, the rules set for recording `step` after `history`: the
+    /// talk is due a month after the application, a 发展对象 is eligible a year after becoming
+    /// an activist, the higher committee decides within 3 months of the 支部大会.
+    pub fn due_date(&self, step: Step, history: &History) -> Option<NaiveDate> {
+        match step {
+            Step::ApplicationTalk => history
+                .date_of(Step::SubmitApplication)
+                .map(|d| self.talk_due(d)),
+            Step::DetermineTarget => history
+                .date_of(Step::RecommendActivist)
+                .map(|d| self.target_eligible_from(d)),
+            Step::AdmissionApproval => history
+                .date_of(Step::AdmissionMeeting)
+                .map(|d| self.decision_due(d)),
+            _ => None,
+        }
+    }
+}
+
 /// Which date on the person's record a milestone sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateField {

@@ -14,7 +14,9 @@ use redbranch_domain::authz::Permission;
 use redbranch_domain::dates::parse_date;
 use redbranch_domain::error::{FieldError, FieldErrors};
 use redbranch_domain::people::PoliticalStatus;
-use redbranch_domain::pipeline::{Fact, Introducer, PipelineSettings, Step, StepFacts, Vote};
+use redbranch_domain::pipeline::{
+    Fact, Introducer, PipelineSettings, Refusal, Step, StepFacts, Vote,
+};
 use redbranch_i18n::Locale;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -70,16 +72,20 @@ async fn settings(st: &AppState, u: &CurrentUser) -> AppResult<PipelineSettings>
     })
 }
 
-/// The person, if `u` may act on them with `p`.
-async fn person_for(st: &AppState, u: &CurrentUser, raw: &str, p: Permission) -> AppResult<Person> {
+/// The person and their orgs, if `u` may act on them with `p`.
+async fn person_for(
+    st: &AppState,
+    u: &CurrentUser,
+    raw: &str,
+    p: Permission,
+) -> AppResult<(Person, PersonOrgs)> {
     let id = parse_id(raw)?;
     let person = dbpeople::get(&st.db.conn, u.tenant, PersonId(id)).await?;
+    let orgs = PersonOrgs::of(st, u.tenant, &person).await?;
     if !(p == Permission::ViewMembers && u.person_id == Some(person.id)) {
-        PersonOrgs::of(st, u.tenant, &person)
-            .await?
-            .ensure(&u.grants, p)?;
+        orgs.ensure(&u.grants, p)?;
     }
-    Ok(person)
+    Ok((person, orgs))
 }
 
 fn step_json(locale: Locale, step: Step) -> Value {
@@ -95,23 +101,12 @@ pub async fn show_pipeline(
     SignedIn(u): SignedIn,
     Path(raw): Path<String>,
 ) -> AppResult<Json<Value>> {
-    let person = person_for(&st, &u, &raw, Permission::ViewMembers).await?;
+    let (person, _) = person_for(&st, &u, &raw, Permission::ViewMembers).await?;
     let steps = dbpipeline::steps_of(&st.db.conn, u.tenant, PersonId(person.id)).await?;
     let history = dbpipeline::history(&steps);
     let s = settings(&st, &u).await?;
     let next = history.next_step();
-    let due = next.and_then(|n| match n {
-        Step::ApplicationTalk => history
-            .date_of(Step::SubmitApplication)
-            .map(|d| s.talk_due(d)),
-        Step::DetermineTarget => history
-            .date_of(Step::RecommendActivist)
-            .map(|d| s.target_eligible_from(d)),
-        Step::AdmissionApproval => history
-            .date_of(Step::AdmissionMeeting)
-            .map(|d| s.decision_due(d)),
-        _ => None,
-    });
+    let due = next.and_then(|n| s.due_date(n, &history));
     let rows: Vec<Value> = steps
         .iter()
         .map(|(step, r)| {
@@ -153,21 +148,18 @@ fn optional_date(
         .and_then(|s| date(field, s, errs))
 }
 
-/// The political status of each of `ids`, who must be people of the same school.
+/// The political status of each of `ids`, in order; each must be a person of the same school.
 async fn statuses(st: &AppState, u: &CurrentUser, ids: &[i64]) -> AppResult<Vec<PoliticalStatus>> {
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        let p = dbpeople::get(&st.db.conn, u.tenant, PersonId(*id))
-            .await
-            .map_err(|e| match e {
-                redbranch_db::DbError::NotFound => AppError::BadRequest("unknown_person"),
-                other => other.into(),
-            })?;
-        out.push(
-            PoliticalStatus::from_code(&p.political_status).unwrap_or(PoliticalStatus::Masses),
-        );
-    }
-    Ok(out)
+    let found = dbpeople::by_ids(&st.db.conn, u.tenant, ids).await?;
+    ids.iter()
+        .map(|id| {
+            let p = found
+                .iter()
+                .find(|p| p.id == *id)
+                .ok_or(AppError::BadRequest("unknown_person"))?;
+            Ok(PoliticalStatus::from_code(&p.political_status).unwrap_or(PoliticalStatus::Masses))
+        })
+        .collect()
 }
 
 pub async fn record_step(
@@ -177,7 +169,7 @@ pub async fn record_step(
     Path(raw): Path<String>,
     body: Bytes,
 ) -> AppResult<(StatusCode, Json<Value>)> {
-    let person = person_for(&st, &u, &raw, Permission::RecordPipeline).await?;
+    let (person, orgs) = person_for(&st, &u, &raw, Permission::RecordPipeline).await?;
     let req: RecordRequest = parse_json(&body)?;
     let mut errs = FieldErrors::default();
     let step = Step::from_code(req.step.trim());
@@ -253,7 +245,7 @@ pub async fn record_step(
     let steps = dbpipeline::steps_of(&st.db.conn, u.tenant, PersonId(person.id)).await?;
     let history = dbpipeline::history(&steps);
     let checked = s.check_step(step, &history, &facts);
-    let as_fields = |v: &[redbranch_domain::pipeline::Refusal]| -> Vec<FieldError> {
+    let as_fields = |v: &[Refusal]| -> Vec<FieldError> {
         v.iter()
             .map(|r| FieldError {
                 field: "field.pipeline_step",
@@ -264,8 +256,7 @@ pub async fn record_step(
     };
     let overridden = !checked.is_clear();
     if overridden {
-        let may_override = PersonOrgs::of(&st, u.tenant, &person)
-            .await?
+        let may_override = orgs
             .ensure(&u.grants, Permission::OverridePipelineRule)
             .is_ok();
         if reason.is_none() || !may_override {
@@ -280,10 +271,7 @@ pub async fn record_step(
         "refused_under": checked.refusals.iter().map(|r| r.rule.code()).collect::<Vec<_>>(),
     });
     let milestone = s.milestone(step, &history, on);
-    let org = PersonOrgs::of(&st, u.tenant, &person)
-        .await?
-        .party
-        .map(|o| o.org_path());
+    let org = orgs.party.as_ref().map(|o| o.org_path());
     let txn = st.db.conn.begin().await?;
     let row = dbpipeline::record(
         &txn,
@@ -316,24 +304,13 @@ pub async fn record_step(
     body["id"] = json!(row.id);
     body["on"] = json!(on);
     body["overridden"] = json!(overridden);
-    body["notices"] = json!(
-        checked
-            .notices
-            .iter()
-            .chain(if overridden {
-                checked.refusals.iter()
-            } else {
-                [].iter()
-            })
-            .map(|r| field_message(
-                ctx.locale,
-                &FieldError {
-                    field: "field.pipeline_step",
-                    code: r.key(),
-                    args: r.args.clone()
-                }
-            ))
-            .collect::<Vec<_>>()
-    );
+    // What the recorder should know: flags, and on an override the rules it went past.
+    let overridden_rules: &[Refusal] = if overridden { &checked.refusals } else { &[] };
+    let notices: Vec<String> = as_fields(&checked.notices)
+        .iter()
+        .chain(&as_fields(overridden_rules))
+        .map(|f| field_message(ctx.locale, f))
+        .collect();
+    body["notices"] = json!(notices);
     Ok((StatusCode::CREATED, Json(body)))
 }

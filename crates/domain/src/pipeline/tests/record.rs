@@ -236,3 +236,12 @@ fn approval_makes_a_probationary_member_from_the_meeting_and_conversion_from_a_y
     assert_eq!((m.field, m.date), (DateField::Confirmed, d(2021, 1, 15)));
     assert_eq!(s.milestone(Step::Oath, &h, d(2020, 4, 1)), None);
 }
+
+#[test]
+fn the_next_steps_deadline_follows_from_the_step_it_counts_from() {
+    let s = PipelineSettings::default();
+    let h = history(&[(Step::SubmitApplication, d(2024, 1, 31))]);
+    assert_eq!(s.due_date(Step::ApplicationTalk, &h), Some(d(2024, 2, 29)));
+    assert_eq!(s.due_date(Step::ApplicationTalk, &History::default()), None);
+    assert_eq!(s.due_date(Step::Oath, &h), None);
+}
