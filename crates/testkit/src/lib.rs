@@ -180,6 +180,21 @@ impl TestApp {
         c.get(self.url(path)).send().await.expect("GET").status()
     }
 
+    /// The status of a form `POST` to `path` for a client.
+    pub async fn post_status(
+        &self,
+        c: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::StatusCode {
+        c.post(self.url(path))
+            .form(form)
+            .send()
+            .await
+            .expect("POST")
+            .status()
+    }
+
     /// Signs in through the real form; returns the client and the response to the POST.
     pub async fn sign_in(
         &self,

@@ -463,13 +463,7 @@ both_backends!(
                     ],
                 ),
             ] {
-                let status = c
-                    .post(app.url(&path))
-                    .form(&form)
-                    .send()
-                    .await
-                    .unwrap()
-                    .status();
+                let status = app.post_status(&c, &path, &form).await;
                 assert_eq!(status, 404, "{login} POST {path}");
             }
         }
@@ -605,13 +599,7 @@ both_backends!(
                 ),
             ];
             for (path, form) in posts {
-                let status = c
-                    .post(app.url(&path))
-                    .form(&form)
-                    .send()
-                    .await
-                    .unwrap()
-                    .status();
+                let status = app.post_status(&c, &path, &form).await;
                 assert_eq!(status, 404, "{login} POST {path}");
             }
         }
@@ -657,13 +645,9 @@ both_backends!(
                 format!("/members/{id}/reveal-id"),
                 format!("/orgs/{id}/rename"),
             ] {
-                let status = c
-                    .post(app.url(&path))
-                    .form(&[("_csrf", token.as_str()), ("name", "新名称")])
-                    .send()
-                    .await
-                    .unwrap()
-                    .status();
+                let status = app
+                    .post_status(&c, &path, &[("_csrf", token.as_str()), ("name", "新名称")])
+                    .await;
                 assert_eq!(status, 404, "POST {path}");
             }
             // The import pages and the list filters answer with a client error, never a 500.
