@@ -47,6 +47,30 @@ fn messages(v: &Value) -> String {
         .unwrap_or_default()
 }
 
+/// `before → after` of every audit entry with `action`.
+async fn audited_changes(app: &TestApp, action: &str) -> Vec<String> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let sql = format!(
+        "SELECT before_value, after_value FROM audit_log WHERE action = '{action}' ORDER BY seq"
+    );
+    app.db
+        .conn
+        .query_all_raw(Statement::from_string(app.db.backend(), sql))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let before: Option<String> = r.try_get("", "before_value").unwrap();
+            let after: Option<String> = r.try_get("", "after_value").unwrap();
+            format!(
+                "{} → {}",
+                before.unwrap_or_default(),
+                after.unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
 /// Sets (or, with `None`, clears) a person's birth date behind the application's back.
 async fn set_birth_date(app: &TestApp, person: i64, date: Option<&str>) {
     use sea_orm::ConnectionTrait;
@@ -162,6 +186,14 @@ both_backends!(
         assert_eq!(person["political_status"], "party_activist");
         assert_eq!(person["activist_on"], "2024-09-01");
         assert_eq!(person["party_applied_on"], "2024-03-01");
+        // The status change is in the audit log with both sides.
+        let changes = audited_changes(&app, "pipeline_step").await;
+        assert!(
+            changes
+                .iter()
+                .any(|c| c.contains("\"party_applicant\"") && c.contains("\"party_activist\"")),
+            "{changes:?}"
+        );
     }
 );
 

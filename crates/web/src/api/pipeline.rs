@@ -296,7 +296,13 @@ pub async fn record_step(
     if overridden {
         after["override_reason"] = json!(reason);
     }
-    let e = crate::audit::entry(&u, action, "person", person.id, org, None, Some(after));
+    // A milestone changes the person's status and one of its dates: the entry shows both sides.
+    let before = milestone.map(|_| json!({"political_status": person.political_status}));
+    if let Some(m) = milestone {
+        after["political_status"] = json!(m.status.code());
+        after["status_since"] = json!(m.date);
+    }
+    let e = crate::audit::entry(&u, action, "person", person.id, org, before, Some(after));
     redbranch_db::audit::append(&txn, u.tenant, e).await?;
     txn.commit().await?;
 
