@@ -59,6 +59,8 @@ pub struct TestApp {
     pub crypto: Crypto,
     pub world: World,
     pub backend: Backend,
+    /// The server's clock for business dates; a test moves it with `set_today`.
+    pub clock: redbranch_web::clock::Clock,
 }
 
 fn pg_admin_url() -> String {
@@ -125,7 +127,9 @@ impl TestApp {
         let world = World::seed(&db, &crypto).await?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
-        let app = redbranch_web::router(AppState::new(db.clone(), crypto.clone(), settings));
+        let state = AppState::new(db.clone(), crypto.clone(), settings);
+        let clock = state.clock.clone();
+        let app = redbranch_web::router(state);
         tokio::spawn(async move {
             let _ = axum::serve(
                 listener,
@@ -140,6 +144,7 @@ impl TestApp {
             crypto,
             world,
             backend,
+            clock,
         })
     }
 

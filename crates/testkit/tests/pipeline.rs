@@ -278,3 +278,34 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    a_date_after_today_is_refused_naming_the_date_field,
+    |app: TestApp| async move {
+        let a = app.world.people["A001"];
+        set_birth_date(&app, a, Some("2003-01-01")).await;
+        let sec = signed_in(&app, "seca").await;
+        app.clock
+            .set_today(chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap());
+        let (status, body) = post(
+            &app,
+            &sec,
+            a,
+            json!({"step": "submit_application", "on": "2024-03-02"}),
+        )
+        .await;
+        assert_eq!(status, 422, "{body}");
+        assert!(
+            messages(&body).contains("不能晚于今天（2024-03-01）"),
+            "{body}"
+        );
+        let (status, _) = post(
+            &app,
+            &sec,
+            a,
+            json!({"step": "submit_application", "on": "2024-03-01"}),
+        )
+        .await;
+        assert_eq!(status, 201, "today itself is accepted");
+    }
+);

@@ -7,6 +7,8 @@ use redbranch_db::Db;
 use redbranch_db::crypto::Crypto;
 use redbranch_domain::auth::SecurityPolicy;
 
+use crate::clock::Clock;
+
 /// Settings the web layer needs; the binary builds them from `redbranch.toml`, the environment
 /// and flags.
 #[derive(Debug, Clone)]
@@ -38,6 +40,8 @@ pub struct Inner {
     pub db: Db,
     pub crypto: Crypto,
     pub settings: WebSettings,
+    /// Today's date for business rules; tests move it.
+    pub clock: Clock,
 }
 
 impl AppState {
@@ -46,6 +50,7 @@ impl AppState {
             db,
             crypto,
             settings,
+            clock: Clock::default(),
         }))
     }
 }

@@ -1,0 +1,6 @@
+//! The 发展党员 pipeline on the web side: recording a step against the rules (shared by the API,
+//! the pages and bulk actions) and the school's settings for it.
+
+pub mod record;
+
+pub use record::{RecordRequest, Recorded, record_step, settings};
