@@ -95,10 +95,13 @@ pub enum Permission {
     RecordPipeline,
     /// Record a step the rules refuse, with a written reason (administrators only; audited).
     OverridePipelineRule,
+    /// Record the 上级党委's steps of the pipeline (预审, approvals, filing upward): 组织员 and
+    /// college or school administrators, never the branch itself.
+    ApprovePipeline,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 13] = [
         Self::ViewOrg,
         Self::ViewMembers,
         Self::EditMembers,
@@ -111,6 +114,7 @@ impl Permission {
         Self::ManageSettings,
         Self::RecordPipeline,
         Self::OverridePipelineRule,
+        Self::ApprovePipeline,
     ];
 }
 
@@ -133,6 +137,7 @@ pub fn role_permits(role: Role, p: Permission) -> bool {
                 | ImportRoster
                 | ViewAudit
                 | RecordPipeline
+                | ApprovePipeline
         ),
         Role::CollegeAdmin => !matches!(p, ManageSettings),
         Role::SchoolAdmin | Role::SystemAdmin => true,
@@ -304,6 +309,12 @@ mod tests {
             assert!(!role_permits(r, Permission::OverridePipelineRule), "{r:?}");
         }
         assert!(!role_permits(Role::Member, Permission::RecordPipeline));
+        for r in [Role::BranchCommittee, Role::BranchSecretary, Role::Member] {
+            assert!(!role_permits(r, Permission::ApprovePipeline), "{r:?}");
+        }
+        for r in [Role::Organiser, Role::CollegeAdmin, Role::SchoolAdmin] {
+            assert!(role_permits(r, Permission::ApprovePipeline), "{r:?}");
+        }
         for r in [Role::CollegeAdmin, Role::SchoolAdmin, Role::SystemAdmin] {
             assert!(role_permits(r, Permission::OverridePipelineRule), "{r:?}");
         }

@@ -309,3 +309,39 @@ both_backends!(
         assert_eq!(status, 201, "today itself is accepted");
     }
 );
+
+both_backends!(
+    the_branch_cannot_record_the_higher_committees_steps_and_the_organiser_can,
+    |app: TestApp| async move {
+        use redbranch_db::people::PersonId;
+        use redbranch_db::pipeline::{NewStep, record};
+        use redbranch_domain::pipeline::Step;
+        let a = app.world.people["A001"];
+        let by = app.world.users["seca"];
+        // Steps 1–12 already on the record, as a branch would have them before 预审.
+        for n in 1..=12 {
+            let new = NewStep {
+                step: Step::from_number(n).unwrap(),
+                on: chrono::NaiveDate::from_ymd_opt(2024, 1, u32::from(n)).unwrap(),
+                details: json!({}),
+                override_reason: None,
+                by,
+            };
+            record(&app.db.conn, app.world.tenant, PersonId(a), new, None)
+                .await
+                .unwrap();
+        }
+        let pre_review = json!({"step": "pre_review", "on": "2024-06-05"});
+        let sec = signed_in(&app, "seca").await;
+        let (status, body) = post(&app, &sec, a, pre_review.clone()).await;
+        assert_eq!(status, 403, "a branch secretary records no 预审: {body}");
+        let page = app.text(&sec.0, &format!("/members/{a}/pipeline")).await;
+        assert!(
+            page.contains("下一步由上级党委") && !page.contains("id=\"next-step\""),
+            "the branch sees the step is the higher committee's, with no form"
+        );
+        let organiser = signed_in(&app, "organiser").await;
+        let (status, body) = post(&app, &organiser, a, pre_review).await;
+        assert_eq!(status, 201, "{body}");
+    }
+);

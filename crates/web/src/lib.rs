@@ -78,6 +78,10 @@ pub fn router(state: AppState) -> Router {
         .route("/members/export.xlsx", get(members::export_members))
         .route("/members/{id}", get(members::show_member))
         .route("/members/{id}/reveal-id", post(members::reveal_id_card))
+        .route(
+            "/members/{id}/pipeline",
+            get(pipeline::show_pipeline_page).post(pipeline::submit_step),
+        )
         .nest("/api/v1", api::routes())
         .route("/api/openapi.json", get(api::openapi::openapi_json))
         .route("/assets/{name}", get(assets::serve))

@@ -109,6 +109,20 @@ impl Step {
         }
     }
 
+    /// Whether the step is the 上级党委's act rather than the branch's: its 预审, its talk with
+    /// the candidate, its approvals and its filing upward (细则, 第四、五章). Recording one needs
+    /// the organiser's or the college's approval right, not only the branch's.
+    pub fn by_higher_committee(self) -> bool {
+        matches!(
+            self,
+            Step::PreReview
+                | Step::AdmissionTalk
+                | Step::AdmissionApproval
+                | Step::AdmissionFiling
+                | Step::ConversionApproval
+        )
+    }
+
     /// The step after this one; `None` after 材料归档.
     pub fn next(self) -> Option<Self> {
         Self::from_number(self.number() + 1)

@@ -161,6 +161,24 @@ impl MemberQuery {
     }
 }
 
+/// The person with id `raw` and their orgs, if `u` may see them: one's own record always,
+/// anyone else's with ViewMembers on their org.
+pub async fn viewable_person(
+    st: &AppState,
+    u: &crate::session::CurrentUser,
+    raw: &str,
+) -> AppResult<(Person, PersonOrgs)> {
+    let id = crate::orgs::parse_id(raw)?;
+    let person =
+        redbranch_db::people::get(&st.db.conn, u.tenant, redbranch_db::people::PersonId(id))
+            .await?;
+    let orgs = PersonOrgs::of(st, u.tenant, &person).await?;
+    if u.person_id != Some(person.id) {
+        orgs.ensure(&u.grants, Permission::ViewMembers)?;
+    }
+    Ok((person, orgs))
+}
+
 /// A person's current Party and League orgs: what decides who may see or act on them.
 #[derive(Debug, Clone, Default)]
 pub struct PersonOrgs {

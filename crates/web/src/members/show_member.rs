@@ -7,13 +7,14 @@ use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use chrono::NaiveDate;
 use redbranch_db::people::{self as dbpeople, Person, PersonId};
+use redbranch_db::pipeline::{self as dbpipeline, RecordedStep};
 use redbranch_domain::authz::Permission;
 use redbranch_domain::people::{Gender, PoliticalStatus};
+use redbranch_domain::pipeline::Step;
 
 use super::PersonOrgs;
 use super::list_members::status_class;
 use crate::error::AppResult;
-use crate::orgs::parse_id;
 use crate::page::{Ctx, Page, render};
 use crate::session::{CurrentUser, SignedIn};
 use crate::state::AppState;
@@ -51,6 +52,8 @@ struct ProfilePage {
     revealed: Option<String>,
     can_reveal: bool,
     timeline: Vec<TimelineItem>,
+    /// Where the person stands in the 发展党员 pipeline, linking to the full record.
+    pipeline_summary: String,
 }
 
 fn kv(ctx: &Ctx, key: &str, value: Option<String>) -> Option<Kv> {
@@ -142,6 +145,7 @@ async fn timeline(
     ctx: &Ctx,
     u: &CurrentUser,
     p: &Person,
+    steps: &[(Step, RecordedStep)],
 ) -> AppResult<Vec<TimelineItem>> {
     let mut items: Vec<(NaiveDate, u8, String)> = Vec::new();
     for m in dbpeople::memberships(&st.db.conn, u.tenant, PersonId(p.id)).await? {
@@ -171,8 +175,24 @@ async fn timeline(
             ));
         }
     }
+    for (step, r) in steps {
+        items.push((
+            r.happened_on,
+            3,
+            ctx.ta(
+                "members.event_pipeline_step",
+                &[
+                    ("number", step.number().to_string()),
+                    ("step", ctx.t(step.key()).to_string()),
+                ],
+            ),
+        ));
+    }
+    // A status date the pipeline recorded is already on the timeline as its step; dates from an
+    // imported roster, before the pipeline was kept here, are shown on their own.
+    let recorded = |d: NaiveDate| steps.iter().any(|(_, r)| r.happened_on == d);
     for (_, key, d) in status_dates(p) {
-        if let Some(d) = d {
+        if let Some(d) = d.filter(|d| !recorded(*d)) {
             items.push((d, 2, ctx.t(key).to_string()));
         }
     }
@@ -198,7 +218,15 @@ pub(super) async fn render_profile(
     let can_reveal = p.id_card_cipher.is_some()
         && revealed.is_none()
         && orgs.ensure(&u.grants, Permission::RevealIdCard).is_ok();
-    let timeline = timeline(st, ctx, u, p).await?;
+    let steps = dbpipeline::steps_of(&st.db.conn, u.tenant, PersonId(p.id)).await?;
+    let timeline = timeline(st, ctx, u, p, &steps).await?;
+    let pipeline_summary = match steps.last() {
+        Some((step, _)) => ctx.ta(
+            "pipeline_ui.summary_stage",
+            &[("stage", ctx.t(step.stage().key()).to_string())],
+        ),
+        None => ctx.t("pipeline_ui.summary_none").to_string(),
+    };
     let mut page = ctx.page_titled(p.name.clone());
     if u.grants.anywhere(Permission::ViewMembers) {
         page.back = Some("/members".into());
@@ -210,6 +238,7 @@ pub(super) async fn render_profile(
         revealed,
         can_reveal,
         timeline,
+        pipeline_summary,
     })?;
     if shown {
         // The clear number must not linger in a shared computer's cache or back button.
@@ -225,12 +254,6 @@ pub async fn show_member(
     SignedIn(u): SignedIn,
     Path(raw): Path<String>,
 ) -> AppResult<Response> {
-    let id = parse_id(&raw)?;
-    let person = dbpeople::get(&st.db.conn, u.tenant, PersonId(id)).await?;
-    let orgs = PersonOrgs::of(&st, u.tenant, &person).await?;
-    // One's own record is always readable; anyone else's needs ViewMembers on their org.
-    if u.person_id != Some(person.id) {
-        orgs.ensure(&u.grants, Permission::ViewMembers)?;
-    }
+    let (person, orgs) = super::viewable_person(&st, &u, &raw).await?;
     render_profile(&st, &ctx, &u, &person, &orgs, None).await
 }

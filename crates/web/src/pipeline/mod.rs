@@ -2,5 +2,7 @@
 //! the pages and bulk actions) and the school's settings for it.
 
 pub mod record;
+pub mod show_pipeline;
 
 pub use record::{RecordRequest, Recorded, record_step, settings};
+pub use show_pipeline::{show_pipeline_page, submit_step};

@@ -163,6 +163,9 @@ pub async fn record_step(
     let (Some(step), Some(on)) = (step, on) else {
         return Err(errs.into());
     };
+    if step.by_higher_committee() {
+        orgs.ensure(&u.grants, Permission::ApprovePipeline)?;
+    }
     let birth = person.birth_date;
     let vote = match (req.entitled, req.present, req.yes) {
         (Some(entitled), Some(present), Some(yes)) => Some(Vote {
