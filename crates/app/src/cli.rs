@@ -68,6 +68,23 @@ pub enum Command {
         #[command(subcommand)]
         what: AuditWhat,
     },
+    /// Run a daily job now (the server runs them once a day by itself).
+    Jobs {
+        #[command(subcommand)]
+        what: JobsWhat,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum JobsWhat {
+    /// 发展党员 deadlines: recompute what is due and overdue, and send the notifications.
+    Due {
+        #[arg(long, default_value = "demo")]
+        tenant: String,
+        /// The day to compute for (YYYY-MM-DD); today in Beijing time by default.
+        #[arg(long)]
+        date: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

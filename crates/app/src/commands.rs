@@ -8,7 +8,7 @@ use redbranch_domain::authz::Role;
 use redbranch_domain::org::{OrgKind, OrgPath};
 use redbranch_web::{AppState, WebSettings};
 
-use crate::cli::{AdminWhat, Args, AuditWhat, Command, ExportWhat, ImportWhat};
+use crate::cli::{AdminWhat, Args, AuditWhat, Command, ExportWhat, ImportWhat, JobsWhat};
 use crate::config::Settings;
 use crate::seed;
 
@@ -113,6 +113,36 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             let progress = seed::progress::IndicatifProgress::new();
             let report = seed::generate(&db, &crypto, &tenant, members, orgs, &progress).await?;
             println!("{report}");
+            Ok(())
+        }
+        Command::Jobs {
+            what: JobsWhat::Due { tenant: code, date },
+        } => {
+            let (db, _) = open(&s).await?;
+            let t = tenant(&db, &code).await?;
+            let day = match date {
+                Some(d) => redbranch_domain::dates::parse_date(&d)
+                    .with_context(|| format!("日期格式应为 YYYY-MM-DD / bad date: {d}"))?,
+                None => redbranch_web::clock::Clock::default().today(),
+            };
+            let started = std::time::Instant::now();
+            let run = redbranch_web::pipeline::due::run_due(&db, t, day, true)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?
+                .unwrap_or_default();
+            println!(
+                "{day}：{} 人在发展流程中，{} 项期限（逾期 {}），{} 条通知，用时 {:.2} 秒 / {} people, {} deadlines ({} overdue), {} notifications in {:.2}s",
+                run.people,
+                run.items,
+                run.overdue,
+                run.notifications,
+                started.elapsed().as_secs_f64(),
+                run.people,
+                run.items,
+                run.overdue,
+                run.notifications,
+                started.elapsed().as_secs_f64(),
+            );
             Ok(())
         }
         Command::Audit {

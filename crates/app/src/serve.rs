@@ -12,6 +12,7 @@ pub async fn serve(state: AppState, bind: &str) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "listening");
     println!("RedBranch 已启动 / listening on http://{addr}");
+    redbranch_web::pipeline::due::spawn_daily(state.clone());
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),

@@ -50,6 +50,7 @@ pub fn router(state: AppState) -> Router {
             get(auth::password_change::show_password).post(auth::password_change::submit_password),
         )
         .route("/me", get(auth::me::show_me))
+        .route("/notifications/{id}/read", post(home::read_notification))
         .route("/me/totp", post(auth::totp::enable_totp))
         .route("/me/locale", post(auth::me::set_locale))
         .route(
@@ -78,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .route("/members/export.xlsx", get(members::export_members))
         .route("/members/{id}", get(members::show_member))
         .route("/members/{id}/reveal-id", post(members::reveal_id_card))
+        .route("/pipeline", get(pipeline::board::show_board))
         .route(
             "/members/{id}/pipeline",
             get(pipeline::show_pipeline_page).post(pipeline::submit_step),

@@ -1,6 +1,8 @@
 //! The 发展党员 pipeline's record: the steps recorded for each person, and what each milestone
 //! changes on the person (political status and its date).
 
+pub mod board;
+pub mod due;
 pub mod entity;
 
 use chrono::{NaiveDate, Utc};

@@ -39,6 +39,8 @@ pub struct PipelineSettings {
     pub activist_review_months: u32,
     /// School rule (RULES §1): an activist hands in a 思想汇报 at least every this many months.
     pub thought_report_months: u32,
+    /// School practice: days before a deadline that it appears on the home page as 临近.
+    pub warn_days: u32,
 }
 
 impl Default for PipelineSettings {
@@ -59,6 +61,7 @@ impl Default for PipelineSettings {
             conversion_within_months: 3,
             activist_review_months: 6,
             thought_report_months: 3,
+            warn_days: 14,
         }
     }
 }

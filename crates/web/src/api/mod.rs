@@ -27,6 +27,10 @@ pub fn routes() -> Router<AppState> {
             "/orgs/{id}/children",
             get(orgs::list_children).post(orgs::create_org),
         )
+        .route(
+            "/orgs/{id}/pipeline/board",
+            get(crate::pipeline::board::board_json),
+        )
         .route("/members", get(members::list_members))
         .route("/members/{id}", get(members::show_member))
         .route(

@@ -76,6 +76,21 @@ fn member_filters() -> Value {
     ])
 }
 
+/// The pipeline board.
+fn board_schemas(m: &mut serde_json::Map<String, Value>) {
+    let counts = json!({"type": "object", "properties": {
+        "org_id": {"type": "integer"}, "name": {"type": "string"},
+        "by_status": {"type": "object", "description": "People per political status code (party_applicant, party_activist, development_target, probationary_member)", "additionalProperties": {"type": "integer"}},
+        "near": {"type": "integer", "description": "Deadlines within the warning days (the daily job's last run)"},
+        "overdue": {"type": "integer"}}});
+    m.insert("PipelineBoard".into(), json!({"type": "object", "properties": {
+        "org": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+        "total": counts.clone(),
+        "rows": {"type": "array", "items": counts},
+        "people": {"type": "array", "description": "For a branch (an org with no sub-orgs): its people in the pipeline",
+            "items": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "political_status": {"type": "string"}, "step": {"type": "string"}}}}}}));
+}
+
 /// The 发展党员 pipeline's request and record.
 fn pipeline_schemas(m: &mut serde_json::Map<String, Value>) {
     let r = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
@@ -198,6 +213,7 @@ fn schemas() -> Value {
                 "token_type": {"type": "string", "enum": ["Bearer"]}, "expires_at": {"type": "string", "format": "date-time"}}
         }));
     pipeline_schemas(&mut m);
+    board_schemas(&mut m);
     Value::Object(m)
 }
 
@@ -249,6 +265,9 @@ pub fn document() -> Value {
                         "201": {"description": "Recorded", "content": {"application/json": {"schema": r("PipelineStep")}}},
                         "409": {"description": "Already recorded", "content": {"application/json": {"schema": r("Error")}}}}))}
             },
+            "/api/v1/orgs/{id}/pipeline/board": {"get": {
+                "tags": ["pipeline"], "summary": "The pipeline board of an org (ViewMembers): people per status and near/overdue deadlines, in total and per sub-org; for a branch, its people with their furthest step",
+                "parameters": [id_param()], "responses": with_errors(json_ok("The board", r("PipelineBoard")))}},
             "/api/v1/tokens": {"post": {
                 "tags": ["tokens"], "summary": "Exchange credentials for an API token valid 30 days (audited)",
                 "security": [],
@@ -308,6 +327,7 @@ mod tests {
             "/api/v1/members",
             "/api/v1/members/{id}",
             "/api/v1/members/{id}/pipeline",
+            "/api/v1/orgs/{id}/pipeline/board",
             "/api/v1/tokens",
             "/healthz",
             "/readyz",

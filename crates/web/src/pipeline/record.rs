@@ -61,7 +61,15 @@ pub struct Recorded {
 /// The school's pipeline settings: the national defaults, with what the school has set in its
 /// settings under `"pipeline"`.
 pub async fn settings(st: &AppState, u: &CurrentUser) -> AppResult<PipelineSettings> {
-    let t = redbranch_db::tenants::get(&st.db.conn, u.tenant).await?;
+    settings_of(&st.db.conn, u.tenant).await
+}
+
+/// [`settings`] for a school by id (the daily job has no signed-in user).
+pub async fn settings_of(
+    c: &impl ConnectionTrait,
+    tenant: redbranch_db::tenants::TenantId,
+) -> AppResult<PipelineSettings> {
+    let t = redbranch_db::tenants::get(c, tenant).await?;
     let stored = serde_json::from_str::<Value>(&t.settings)
         .ok()
         .and_then(|v| v.get("pipeline").cloned());

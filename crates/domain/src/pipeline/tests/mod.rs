@@ -3,6 +3,7 @@
 mod catalogue;
 mod counts;
 mod dates;
+mod due;
 mod record;
 
 use chrono::NaiveDate;

@@ -1,0 +1,220 @@
+//! The pipeline board and the daily deadline job: counts rolled up the tree, a branch's people
+//! by status, deadlines on the home page of whoever must act, one notification per deadline
+//! however often the job runs, and one run a day however many nodes try.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions: a step that fails is a failed test"
+)]
+
+use chrono::NaiveDate;
+use redbranch_db::people::PersonId;
+use redbranch_db::pipeline::{NewStep, record};
+use redbranch_domain::people::PoliticalStatus;
+use redbranch_domain::pipeline::{DateField, Milestone, Step};
+use redbranch_testkit::{TestApp, both_backends};
+use redbranch_web::pipeline::due::run_due;
+use serde_json::{Value, json};
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// Puts `steps` on a person's record as the branch would have recorded them, with the status
+/// the last milestone gives.
+async fn on_record(app: &TestApp, who: &str, steps: &[(Step, &str)], status: PoliticalStatus) {
+    let person = app.world.people[who];
+    for (i, (step, on)) in steps.iter().enumerate() {
+        let milestone = (i + 1 == steps.len()).then_some(Milestone {
+            status,
+            field: DateField::PartyApplied,
+            date: d(on),
+        });
+        let new = NewStep {
+            step: *step,
+            on: d(on),
+            details: json!({}),
+            override_reason: None,
+            by: app.world.users["seca"],
+        };
+        record(
+            &app.db.conn,
+            app.world.tenant,
+            PersonId(person),
+            new,
+            milestone,
+        )
+        .await
+        .unwrap();
+    }
+}
+
+/// A001 (甲 college) applied on 1 March and has not been talked to; B002 (乙 college) is an
+/// activist since 10 January.
+async fn seed(app: &TestApp) {
+    on_record(
+        app,
+        "A001",
+        &[(Step::SubmitApplication, "2024-03-01")],
+        PoliticalStatus::PartyApplicant,
+    )
+    .await;
+    on_record(
+        app,
+        "B002",
+        &[
+            (Step::SubmitApplication, "2023-09-01"),
+            (Step::ApplicationTalk, "2023-09-10"),
+            (Step::RecommendActivist, "2024-01-10"),
+        ],
+        PoliticalStatus::PartyActivist,
+    )
+    .await;
+}
+
+async fn json_of(app: &TestApp, c: &reqwest::Client, path: &str) -> Value {
+    serde_json::from_str(&app.text(c, path).await).unwrap()
+}
+
+both_backends!(
+    the_board_rolls_counts_up_the_tree_and_a_branch_lists_its_people,
+    |app: TestApp| async move {
+        seed(&app).await;
+        run_due(&app.db, app.world.tenant, d("2024-04-11"), true)
+            .await
+            .unwrap();
+        let school = app.as_user("school").await;
+        let root = app.world.orgs["P"].id;
+        let board = json_of(
+            &app,
+            &school,
+            &format!("/api/v1/orgs/{root}/pipeline/board"),
+        )
+        .await;
+        assert_eq!(board["total"]["by_status"]["party_applicant"], 1, "{board}");
+        assert_eq!(board["total"]["by_status"]["party_activist"], 1, "{board}");
+        let rows = board["rows"].as_array().unwrap();
+        let college_a = rows.iter().find(|r| r["name"] == "甲学院党委").unwrap();
+        assert_eq!(college_a["by_status"]["party_applicant"], 1);
+        assert_eq!(college_a["by_status"]["party_activist"], 0);
+        assert_eq!(college_a["overdue"], 1, "A001's talk was due on 1 April");
+        let college_b = rows.iter().find(|r| r["name"] == "乙学院党委").unwrap();
+        assert_eq!(
+            college_b["overdue"], 1,
+            "B002's 思想汇报 was due on 10 April"
+        );
+
+        let page = app.text(&school, &format!("/pipeline?org={root}")).await;
+        assert!(
+            page.contains("甲学院党委") && page.contains("逾期"),
+            "{page:.2000}"
+        );
+
+        let branch = app.world.orgs["PA1"].id;
+        let sec = app.as_user("seca").await;
+        let page = app.text(&sec, "/pipeline").await;
+        assert!(
+            page.contains("张伟") && page.contains("已到第 1 步 递交入党申请书"),
+            "the secretary's board is their branch, with each person's step: {page:.3000}"
+        );
+        let other = app.world.orgs["PB1"].id;
+        assert_eq!(
+            app.status(&sec, &format!("/pipeline?org={other}")).await,
+            403,
+            "another college's branch is refused"
+        );
+        assert_eq!(
+            app.status(&sec, &format!("/api/v1/orgs/{other}/pipeline/board"))
+                .await,
+            403
+        );
+        let student = app.as_user("stua").await;
+        assert_eq!(
+            app.status(&student, &format!("/pipeline?org={branch}"))
+                .await,
+            403,
+            "a student has no board"
+        );
+    }
+);
+
+both_backends!(
+    deadlines_reach_whoever_must_act_once_and_the_job_runs_once_a_day,
+    |app: TestApp| async move {
+        seed(&app).await;
+        let day = d("2024-04-02");
+        let first = run_due(&app.db, app.world.tenant, day, false)
+            .await
+            .unwrap();
+        assert!(first.is_some(), "the first node to try runs the job");
+        let again = run_due(&app.db, app.world.tenant, day, false)
+            .await
+            .unwrap();
+        assert!(again.is_none(), "a second node the same day does not");
+
+        let sec = app.as_user("seca").await;
+        let home = app.text(&sec, "/").await;
+        assert!(
+            home.contains("应于 2024-04-01 前与入党申请人 张伟（甲学院学生第一党支部）谈话"),
+            "the secretary's home page lists the overdue talk: {home:.4000}"
+        );
+        assert!(
+            home.contains("已逾期：应于 2024-04-01 前与入党申请人 张伟"),
+            "and a notification tells them: {home:.4000}"
+        );
+        assert!(
+            !home.contains("王芳") && !home.contains("刘洋"),
+            "nothing of another college"
+        );
+        let colleague = app.as_user("collegea").await;
+        let home_b = app.text(&colleague, "/").await;
+        assert!(
+            !home_b.contains("已逾期"),
+            "a branch deadline is not the college's message: {home_b:.3000}"
+        );
+
+        // A second run (forced, as `redbranch jobs due` does) sends nothing new.
+        run_due(&app.db, app.world.tenant, day, true).await.unwrap();
+        let home = app.text(&sec, "/").await;
+        assert_eq!(
+            home.matches("已逾期：应于 2024-04-01").count(),
+            1,
+            "{home:.4000}"
+        );
+
+        let csrf = app.csrf(&sec, "/").await;
+        let id = home
+            .split("/notifications/")
+            .nth(1)
+            .and_then(|s| s.split('/').next())
+            .unwrap()
+            .to_string();
+        let other = app.as_user("organiser").await;
+        let other_csrf = app.csrf(&other, "/").await;
+        app.post_status(
+            &other,
+            &format!("/notifications/{id}/read"),
+            &[("_csrf", other_csrf.as_str())],
+        )
+        .await;
+        assert!(
+            app.text(&sec, "/")
+                .await
+                .contains("已逾期：应于 2024-04-01"),
+            "someone else cannot mark the secretary's message read"
+        );
+        let status = app
+            .post_status(
+                &sec,
+                &format!("/notifications/{id}/read"),
+                &[("_csrf", csrf.as_str())],
+            )
+            .await;
+        assert_eq!(status, 303);
+        assert!(
+            !app.text(&sec, "/")
+                .await
+                .contains("已逾期：应于 2024-04-01")
+        );
+    }
+);

@@ -1,0 +1,155 @@
+//! The daily deadline job: for everyone in the pipeline, what is due or overdue today (the
+//! domain's `due_items`), stored for the home pages and boards, and announced once to whoever
+//! must act — the branch's secretary and committee, the 组织员 and college for the higher
+//! committee's deadlines, and the student for their own 思想汇报.
+//!
+//! Several nodes may serve one database: each tries to claim the day's run by inserting its
+//! row, and only the node that inserted it runs the job.
+
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use redbranch_db::pipeline::due::{self as dbdue, DueRow, NewNotification};
+use redbranch_db::tenants::TenantId;
+use redbranch_db::{Db, TransactionTrait};
+use redbranch_domain::authz::Role;
+use redbranch_domain::pipeline::DueKind;
+use serde_json::json;
+
+use super::record::settings_of;
+use crate::error::AppResult;
+use crate::state::AppState;
+
+pub const JOB: &str = "pipeline_due";
+
+/// How often each node looks whether today's run has happened.
+const POLL: Duration = Duration::from_secs(600);
+
+/// What one run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DueRun {
+    pub people: usize,
+    pub items: usize,
+    pub overdue: usize,
+    pub notifications: usize,
+}
+
+/// Runs the job for `tenant` on `today`: unless `force`, only if no node has run it today.
+pub async fn run_due(
+    db: &Db,
+    tenant: TenantId,
+    today: NaiveDate,
+    force: bool,
+) -> AppResult<Option<DueRun>> {
+    let c = &db.conn;
+    let run = match dbdue::claim(c, tenant, JOB, today).await? {
+        Some(id) => Some(id),
+        None if force => None,
+        None => return Ok(None),
+    };
+    let s = settings_of(c, tenant).await?;
+    let people = dbdue::people_in_pipeline(c, tenant).await?;
+    let holders = dbdue::holders(c, tenant).await?;
+    let paths = dbdue::org_paths(c, tenant).await?;
+    let accounts = dbdue::accounts(c, tenant).await?;
+    let mut rows = Vec::new();
+    let mut notes = Vec::new();
+    for p in &people {
+        // 思想汇报 are not recorded yet (the dossier is), so the quarter counts from the
+        // activist date until they are.
+        for item in s.due_items(&p.history, today, None) {
+            rows.push(DueRow {
+                person_id: p.person_id,
+                org_id: p.org_id,
+                kind: item.kind.code(),
+                due_on: item.due_on,
+                overdue: item.overdue,
+            });
+            let branch = p.org_id.and_then(|id| paths.get(&id));
+            let mut told: Vec<i64> = holders
+                .iter()
+                .filter(|h| branch.is_some_and(|b| h.path.contains(b)))
+                .filter(|h| must_act(h.role, item.kind, h.path.depth(), branch))
+                .map(|h| h.user_id)
+                .collect();
+            if item.kind == DueKind::ThoughtReport
+                && let Some(own) = accounts.get(&p.person_id)
+            {
+                told.push(*own);
+            }
+            told.sort_unstable();
+            told.dedup();
+            let state = if item.overdue { "late" } else { "near" };
+            for user_id in told {
+                notes.push(NewNotification {
+                    user_id,
+                    kind: format!("pipeline_ui.notice.{}_{state}", item.kind.code()),
+                    args: json!({"name": p.name, "date": item.due_on}),
+                    link: Some(format!("/members/{}/pipeline", p.person_id)),
+                    dedupe: format!(
+                        "due:{}:{}:{}:{state}",
+                        item.kind.code(),
+                        p.person_id,
+                        item.due_on
+                    ),
+                });
+            }
+        }
+    }
+    let txn = db.conn.begin().await?;
+    dbdue::replace_due(&txn, tenant, today, &rows).await?;
+    dbdue::notify(&txn, tenant, &notes).await?;
+    if let Some(run) = run {
+        dbdue::finish(&txn, run, rows.len()).await?;
+    }
+    txn.commit().await?;
+    Ok(Some(DueRun {
+        people: people.len(),
+        items: rows.len(),
+        overdue: rows.iter().filter(|r| r.overdue).count(),
+        notifications: notes.len(),
+    }))
+}
+
+/// Whether a role held at `depth` must act on a deadline of `kind` for a person of `branch`:
+/// the branch's own secretary and committee act on the branch's deadlines; the 组织员 and the
+/// college act on the higher committee's. School-wide roles see counts, not every message.
+fn must_act(
+    role: Role,
+    kind: DueKind,
+    depth: usize,
+    branch: Option<&redbranch_domain::org::OrgPath>,
+) -> bool {
+    let at_branch = branch.is_some_and(|b| b.depth() == depth);
+    match role {
+        Role::BranchSecretary | Role::BranchCommittee => at_branch && !kind.by_higher_committee(),
+        Role::Organiser | Role::CollegeAdmin => kind.by_higher_committee(),
+        Role::Member | Role::SchoolAdmin | Role::SystemAdmin => false,
+    }
+}
+
+/// Runs the job once a day on whichever node gets there first; each node checks every ten
+/// minutes (and at start) whether today's run has happened.
+pub fn spawn_daily(st: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(POLL);
+        loop {
+            tick.tick().await;
+            let tenants = match redbranch_db::tenants::list(&st.db.conn).await {
+                Ok(t) => t,
+                Err(e) => {
+                    tracing::warn!(error = %e, "due job: cannot list schools");
+                    continue;
+                }
+            };
+            for t in tenants {
+                let today = st.clock.today();
+                match run_due(&st.db, TenantId(t.id), today, false).await {
+                    Ok(Some(r)) => tracing::info!(school = %t.code, ?r, "due job ran"),
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(school = %t.code, error = ?e, "due job failed"),
+                }
+            }
+        }
+    });
+}
