@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .route("/members/{id}", get(members::show_member))
         .route("/members/{id}/reveal-id", post(members::reveal_id_card))
         .nest("/api/v1", api::routes())
+        .merge(pipeline::io_routes::routes())
         .route("/api/openapi.json", get(api::openapi::openapi_json))
         .route("/assets/{name}", get(assets::serve))
         .merge(health::routes())

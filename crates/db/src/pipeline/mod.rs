@@ -2,6 +2,7 @@
 //! changes on the person (political status and its date).
 
 pub mod entity;
+pub mod io;
 
 use chrono::{NaiveDate, Utc};
 use redbranch_domain::pipeline::{DateField, History, Milestone, Step};

@@ -53,6 +53,7 @@ macro_rules! coded {
 }
 
 mod checks;
+pub mod import;
 mod record;
 mod rules;
 mod settings;

@@ -4,3 +4,10 @@
 pub mod record;
 
 pub use record::{RecordRequest, Recorded, record_step, settings};
+pub mod bulk;
+pub mod bulk_page;
+pub mod export;
+pub mod forms;
+pub mod import;
+pub mod import_pages;
+pub mod io_routes;
