@@ -116,7 +116,7 @@ pub struct PipelineRow {
 }
 
 /// Every row read, and every problem found while reading.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PipelineParse {
     pub rows: Vec<PipelineRow>,
     pub issues: Vec<RowIssue>,

@@ -29,8 +29,8 @@ use crate::state::AppState;
 struct BulkPage {
     page: Page,
     org_id: i64,
-    /// (code, label) of every step.
-    steps: Vec<(&'static str, String)>,
+    /// (code, label, selected) of every step.
+    steps: Vec<(&'static str, String, bool)>,
     step: String,
     needs_training: bool,
     /// (id, 学号, name, checked).
@@ -111,7 +111,10 @@ async fn page_for(
         org_id: org.id,
         steps: Step::ALL
             .iter()
-            .map(|s| (s.code(), format!("{} {}", s.number(), ctx.t(s.key()))))
+            .map(|s| {
+                let label = format!("{} {}", s.number(), ctx.t(s.key()));
+                (s.code(), label, *s == step)
+            })
             .collect(),
         step: step.code().to_string(),
         needs_training: step.needs().contains(&Fact::Training),

@@ -18,7 +18,7 @@ use redbranch_domain::authz::Permission;
 use redbranch_domain::error::FieldError;
 use redbranch_domain::people::PoliticalStatus;
 use redbranch_domain::pipeline::import::{PipelineRow, parse_pipeline_import, step_header};
-use redbranch_domain::pipeline::{Fact, History, Introducer, PipelineSettings, Step, StepFacts};
+use redbranch_domain::pipeline::{Fact, History, Introducer, Step, StepFacts};
 use redbranch_i18n::{Locale, tr};
 use serde::{Deserialize, Serialize};
 
