@@ -105,7 +105,14 @@ fn problems(report: &Value, key: &str) -> String {
         .as_array()
         .map(|v| {
             v.iter()
-                .map(|i| format!("row {} [{}] {}", i["row"], i["column"].as_str().unwrap_or(""), i["message"].as_str().unwrap_or("")))
+                .map(|i| {
+                    format!(
+                        "row {} [{}] {}",
+                        i["row"],
+                        i["column"].as_str().unwrap_or(""),
+                        i["message"].as_str().unwrap_or("")
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("\n")
         })
@@ -140,17 +147,26 @@ both_backends!(
         let row: Vec<String> = rows[1].iter().map(|c| c.text().into_owned()).collect();
         assert_eq!(row[1], "张伟");
         assert_eq!(row[9], "2024-03-01");
-        assert!(row[5].contains('*'), "the identity number is masked: {}", row[5]);
+        assert!(
+            row[5].contains('*'),
+            "the identity number is masked: {}",
+            row[5]
+        );
 
-        let (status, json) = get_bytes(&app, &sec, &format!("/api/v1/orgs/{branch}/pipeline")).await;
+        let (status, json) =
+            get_bytes(&app, &sec, &format!("/api/v1/orgs/{branch}/pipeline")).await;
         assert_eq!(status, 200);
         let json: Value = serde_json::from_slice(&json).unwrap();
         assert_eq!(json["rows"][0][1], "张伟");
 
         let other = app.world.org("PB1").id;
         let college_a = signed_in(&app, "collegea").await;
-        let (status, _) = get_bytes(&app, &college_a, &format!("/orgs/{other}/pipeline.xlsx")).await;
-        assert_eq!(status, 403, "college A's admin may not export college B's branch");
+        let (status, _) =
+            get_bytes(&app, &college_a, &format!("/orgs/{other}/pipeline.xlsx")).await;
+        assert_eq!(
+            status, 403,
+            "college A's admin may not export college B's branch"
+        );
         let student = signed_in(&app, "stua").await;
         let (status, _) = get_bytes(&app, &student, &format!("/orgs/{branch}/pipeline.xlsx")).await;
         assert_eq!(status, 403, "a student may not export the branch");
@@ -172,11 +188,15 @@ both_backends!(
         .await;
         assert_eq!(status, 201);
 
-        let (status, docx) = get_bytes(&app, &sec, &format!("/members/{a}/forms/activist.docx")).await;
+        let (status, docx) =
+            get_bytes(&app, &sec, &format!("/members/{a}/forms/activist.docx")).await;
         assert_eq!(status, 200);
         let xml = document_xml(&docx);
         assert!(xml.contains("张伟"), "the person's name is on the form");
-        assert!(xml.contains("2024年11月21日"), "the application date in 年月日");
+        assert!(
+            xml.contains("2024年11月21日"),
+            "the application date in 年月日"
+        );
         assert!(xml.contains("2004年5月1日"), "the birth date in 年月日");
 
         let branch = app.world.org("PA1").id;
@@ -188,16 +208,31 @@ both_backends!(
         .await;
         assert_eq!(status, 200);
         let xml = document_xml(&docx);
-        assert!(xml.contains("张伟") && xml.contains("2025年11月21日至2025年11月27日"), "{xml}");
-        assert!(xml.contains("0571-88888888"), "the branch's contact is on the notice");
+        assert!(
+            xml.contains("张伟") && xml.contains("2025年11月21日至2025年11月27日"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("0571-88888888"),
+            "the branch's contact is on the notice"
+        );
 
         let b = app.world.person("B001");
         let (status, _) = get_bytes(&app, &sec, &format!("/members/{b}/forms/activist.docx")).await;
-        assert_eq!(status, 403, "another branch's secretary may not print B001's form");
+        assert_eq!(
+            status, 403,
+            "another branch's secretary may not print B001's form"
+        );
     }
 );
 
-const HEADERS: [&str; 5] = ["学号/工号", "姓名", "第1步 递交入党申请书", "第2步 党组织派人谈话", "第3步"];
+const HEADERS: [&str; 5] = [
+    "学号/工号",
+    "姓名",
+    "第1步 递交入党申请书",
+    "第2步 党组织派人谈话",
+    "第3步",
+];
 
 both_backends!(
     a_good_import_commits_every_step_and_the_people_reach_their_status,
@@ -216,7 +251,11 @@ both_backends!(
         let (status, report) = post_file(&app, &sec, "", file.clone()).await;
         assert_eq!(status, 200, "{report}");
         assert_eq!(report["steps"], 5, "{report}");
-        assert!(report["issues"].as_array().unwrap().is_empty(), "{}", problems(&report, "issues"));
+        assert!(
+            report["issues"].as_array().unwrap().is_empty(),
+            "{}",
+            problems(&report, "issues")
+        );
 
         let (status, report) = post_file(&app, &sec, "?commit=true", file).await;
         assert_eq!(status, 201, "{report}");
@@ -234,7 +273,10 @@ both_backends!(
             .json()
             .await
             .unwrap();
-        assert!(person.to_string().contains("party_activist"), "A001 is now an activist: {person}");
+        assert!(
+            person.to_string().contains("party_activist"),
+            "A001 is now an activist: {person}"
+        );
         assert_eq!(steps_of(&app, &sec, b).await.len(), 2);
     }
 );
@@ -253,12 +295,30 @@ both_backends!(
         let (status, report) = post_file(&app, &sec, "", file.clone()).await;
         assert_eq!(status, 200);
         let v = problems(&report, "violations");
-        assert!(v.contains("row 2") && v.contains("第2步"), "the row and the step are named: {v}");
-        assert!(v.contains("1 个月内派人谈话") && v.contains("《中国共产党发展党员工作细则》"), "{v}");
+        assert!(
+            v.contains("row 2") && v.contains("第2步"),
+            "the row and the step are named: {v}"
+        );
+        assert!(
+            v.contains("1 个月内派人谈话") && v.contains("《中国共产党发展党员工作细则》"),
+            "{v}"
+        );
 
-        let (status, report) = post_file(&app, &sec, "?commit=true&override_reason=补录", file.clone()).await;
-        assert_eq!(status, 422, "a secretary may not import past a rule: {report}");
-        assert!(steps_of(&app, &sec, a).await.is_empty(), "nothing half-written");
+        let (status, report) = post_file(
+            &app,
+            &sec,
+            "?commit=true&override_reason=补录",
+            file.clone(),
+        )
+        .await;
+        assert_eq!(
+            status, 422,
+            "a secretary may not import past a rule: {report}"
+        );
+        assert!(
+            steps_of(&app, &sec, a).await.is_empty(),
+            "nothing half-written"
+        );
 
         let admin = signed_in(&app, "collegea").await;
         let (status, report) = post_file(&app, &admin, "?commit=true", file.clone()).await;
@@ -273,8 +333,14 @@ both_backends!(
         assert_eq!(status, 201, "{report}");
         let steps = steps_of(&app, &admin, a).await;
         assert_eq!(steps.len(), 2);
-        assert!(steps[0]["override_reason"].is_null(), "the clear step is not an override");
-        assert_eq!(steps[1]["override_reason"], "2023年纸质档案补录，谈话记录已核实");
+        assert!(
+            steps[0]["override_reason"].is_null(),
+            "the clear step is not an override"
+        );
+        assert_eq!(
+            steps[1]["override_reason"],
+            "2023年纸质档案补录，谈话记录已核实"
+        );
     }
 );
 
@@ -285,7 +351,10 @@ both_backends!(
         let sec = signed_in(&app, "seca").await;
         let (status, report) = post_file(&app, &sec, "?commit=true", file.clone()).await;
         assert_eq!(status, 422, "{report}");
-        assert!(problems(&report, "issues").contains("不在您有权记录的党组织内"), "{report}");
+        assert!(
+            problems(&report, "issues").contains("不在您有权记录的党组织内"),
+            "{report}"
+        );
         let student = signed_in(&app, "stua").await;
         let (status, _) = post_file(&app, &student, "", file).await;
         assert_eq!(status, 403);
@@ -309,9 +378,18 @@ both_backends!(
         let refused = v["error"]["refused"].as_array().unwrap();
         assert_eq!(refused.len(), 1, "{v}");
         assert_eq!(refused[0]["name"], "李娜");
-        assert!(refused[0]["messages"][0].as_str().unwrap().contains("18 周岁"), "{v}");
+        assert!(
+            refused[0]["messages"][0]
+                .as_str()
+                .unwrap()
+                .contains("18 周岁"),
+            "{v}"
+        );
         for id in ids {
-            assert!(steps_of(&app, &sec, id).await.is_empty(), "nobody was recorded");
+            assert!(
+                steps_of(&app, &sec, id).await.is_empty(),
+                "nobody was recorded"
+            );
         }
 
         set_birth_date(&app, ids[2], "2004-09-01").await;
@@ -331,7 +409,14 @@ both_backends!(
         assert_eq!(status, 422, "{v}");
         let refused = v["error"]["refused"].as_array().unwrap();
         assert_eq!(refused.len(), 1);
-        assert_eq!(refused[0]["name"], "刘洋", "the person of another branch is named: {v}");
-        assert_eq!(steps_of(&app, &sec, ids[0]).await.len(), 1, "A001's talk was not written");
+        assert_eq!(
+            refused[0]["name"], "刘洋",
+            "the person of another branch is named: {v}"
+        );
+        assert_eq!(
+            steps_of(&app, &sec, ids[0]).await.len(),
+            1,
+            "A001's talk was not written"
+        );
     }
 );

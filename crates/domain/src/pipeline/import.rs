@@ -127,7 +127,9 @@ fn cell_date(cell: &Cell) -> Result<Option<NaiveDate>, FieldError> {
     match cell {
         Cell::Empty => Ok(None),
         Cell::Date(d) => Ok(Some(*d)),
-        Cell::Number(n) => from_excel_serial(*n).map(Some).ok_or_else(|| bad(&cell.text())),
+        Cell::Number(n) => from_excel_serial(*n)
+            .map(Some)
+            .ok_or_else(|| bad(&cell.text())),
         other => {
             let t = normalise(&other.text());
             if t.is_empty() {
@@ -143,9 +145,10 @@ fn cell_count(cell: &Cell) -> Result<Option<u32>, FieldError> {
     if t.is_empty() {
         return Ok(None);
     }
-    t.parse::<u32>()
-        .map(Some)
-        .map_err(|_| FieldError::new("field.pipeline_io_figure", "error.pipeline_io_not_a_count").with("value", t))
+    t.parse::<u32>().map(Some).map_err(|_| {
+        FieldError::new("field.pipeline_io_figure", "error.pipeline_io_not_a_count")
+            .with("value", t)
+    })
 }
 
 fn cell_names(cell: &Cell) -> Vec<String> {
@@ -165,7 +168,10 @@ fn vote_of(figures: [Option<u32>; 3]) -> Result<Option<Vote>, FieldError> {
             yes,
         })),
         [None, None, None] => Ok(None),
-        _ => Err(FieldError::new("field.vote", "error.pipeline_io_vote_incomplete")),
+        _ => Err(FieldError::new(
+            "field.vote",
+            "error.pipeline_io_vote_incomplete",
+        )),
     }
 }
 
@@ -281,7 +287,10 @@ fn read_row(
         ));
     }
     if r.name.is_empty() {
-        issues.push(whole_row(FieldError::new("field.name", "error.required"), NAME));
+        issues.push(whole_row(
+            FieldError::new("field.name", "error.required"),
+            NAME,
+        ));
     }
     match vote_of(admission) {
         Ok(v) => r.admission_vote = v,
@@ -295,7 +304,10 @@ fn read_row(
         (Some(s), Some(e)) => r.publicity = Some((s, e)),
         (None, None) => {}
         _ => issues.push(whole_row(
-            FieldError::new("field.publicity_end", "error.pipeline_io_publicity_incomplete"),
+            FieldError::new(
+                "field.publicity_end",
+                "error.pipeline_io_publicity_incomplete",
+            ),
             PUBLICITY_END,
         )),
     }

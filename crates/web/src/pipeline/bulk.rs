@@ -102,9 +102,11 @@ pub async fn record_for_all(
         return Err(FieldError::new("field.pipeline_io_people", "error.required").into());
     }
     if ids.len() > MAX_PEOPLE {
-        return Err(FieldError::new("field.pipeline_io_people", "error.pipeline_io_too_many")
-            .with("max", MAX_PEOPLE)
-            .into());
+        return Err(
+            FieldError::new("field.pipeline_io_people", "error.pipeline_io_too_many")
+                .with("max", MAX_PEOPLE)
+                .into(),
+        );
     }
     // A step code or date that is wrong for one is wrong for all: say it once.
     if Step::from_code(req.record.step.trim()).is_none() {

@@ -49,7 +49,8 @@ pub struct StepQuery {
 
 async fn org_for(st: &AppState, u: &CurrentUser, raw: &str) -> AppResult<Org> {
     let org = dborg::get(&st.db.conn, u.tenant, OrgId(parse_id(raw)?)).await?;
-    u.grants.ensure(Permission::RecordPipeline, &org.org_path())?;
+    u.grants
+        .ensure(Permission::RecordPipeline, &org.org_path())?;
     Ok(org)
 }
 
@@ -74,11 +75,9 @@ async fn at_step(
     Ok(listed
         .into_iter()
         .filter(|r| {
-            let next = steps
-                .get(&r.id)
-                .map_or(Some(Step::SubmitApplication), |s| {
-                    redbranch_db::pipeline::history(s).next_step()
-                });
+            let next = steps.get(&r.id).map_or(Some(Step::SubmitApplication), |s| {
+                redbranch_db::pipeline::history(s).next_step()
+            });
             // Members already in the Party are not applicants, whatever their record lacks.
             let member = matches!(
                 PoliticalStatus::from_code(&r.political_status),
@@ -176,7 +175,13 @@ pub async fn submit_bulk(
                 fields
                     .0
                     .iter()
-                    .map(|f| format!("{}：{}", ctx.t(f.field), crate::render::field_message(ctx.locale, f)))
+                    .map(|f| {
+                        format!(
+                            "{}：{}",
+                            ctx.t(f.field),
+                            crate::render::field_message(ctx.locale, f)
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("；"),
             );
@@ -188,14 +193,21 @@ pub async fn submit_bulk(
     };
     match outcome {
         Outcome::Recorded(_) => Ok(redirect_with_flash(
-            &format!("/orgs/{}/pipeline/bulk?step={}", org.id, req.record.step.trim()),
+            &format!(
+                "/orgs/{}/pipeline/bulk?step={}",
+                org.id,
+                req.record.step.trim()
+            ),
             "ok",
             "pipeline_io.bulk_done",
             st.settings.cookie_secure,
         )),
         Outcome::Refused(refused) => {
             let mut p = page_for(&st, &ctx, &u, &org, &req).await?;
-            p.error = Some(ctx.ta("pipeline_io.bulk_refused", &[("n", refused.len().to_string())]));
+            p.error = Some(ctx.ta(
+                "pipeline_io.bulk_refused",
+                &[("n", refused.len().to_string())],
+            ));
             p.refused = refused;
             let mut res = render(&p)?;
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;

@@ -100,7 +100,8 @@ fn ids_in(details: &str, key: &str) -> Vec<i64> {
 /// The org the export is of, if `u` may export it.
 pub async fn org_for_export(st: &AppState, u: &CurrentUser, raw: &str) -> AppResult<Org> {
     let org = dborg::get(&st.db.conn, u.tenant, OrgId(parse_id(raw)?)).await?;
-    u.grants.ensure(Permission::ExportMembers, &org.org_path())?;
+    u.grants
+        .ensure(Permission::ExportMembers, &org.org_path())?;
     Ok(org)
 }
 
@@ -131,7 +132,12 @@ pub async fn pipeline_rows(
     let mut named: Vec<i64> = steps
         .values()
         .flatten()
-        .flat_map(|(_, r)| [ids_in(&r.details, "cultivators"), ids_in(&r.details, "introducers")])
+        .flat_map(|(_, r)| {
+            [
+                ids_in(&r.details, "cultivators"),
+                ids_in(&r.details, "introducers"),
+            ]
+        })
         .flatten()
         .collect();
     named.sort_unstable();
@@ -159,7 +165,11 @@ pub async fn pipeline_rows(
         if own.is_empty() && !status.is_some_and(|s| IN_PIPELINE.contains(&s)) {
             continue;
         }
-        let on = |s: Step| own.iter().find(|(x, _)| *x == s).map(|(_, r)| r.happened_on);
+        let on = |s: Step| {
+            own.iter()
+                .find(|(x, _)| *x == s)
+                .map(|(_, r)| r.happened_on)
+        };
         let details = |s: Step| {
             own.iter()
                 .find(|(x, _)| *x == s)
@@ -194,7 +204,9 @@ pub async fn pipeline_rows(
                     Step::DetermineTarget => p.target_on,
                     _ => None,
                 })),
-                None if i == 2 => names_of(ids_in(&details(Step::AssignCultivators), "cultivators")),
+                None if i == 2 => {
+                    names_of(ids_in(&details(Step::AssignCultivators), "cultivators"))
+                }
                 None => names_of(ids_in(&details(Step::AssignIntroducers), "introducers")),
             });
         }

@@ -162,7 +162,11 @@ pub async fn person_form(
     let steps = dbpipeline::steps_of(&st.db.conn, u.tenant, PersonId(person.id)).await?;
     let row = |s: Step| steps.iter().find(|(x, _)| *x == s).map(|(_, r)| r);
     let on = |s: Step| row(s).map(|r| r.happened_on);
-    let branch = orgs.party.as_ref().map(|o| o.name.clone()).unwrap_or_default();
+    let branch = orgs
+        .party
+        .as_ref()
+        .map(|o| o.name.clone())
+        .unwrap_or_default();
     let mut facts = vec![
         ("姓名", person.name.clone()),
         ("性别", gender(&person)),
@@ -196,7 +200,12 @@ pub async fn person_form(
                 .and_then(|r| serde_json::from_str::<Value>(&r.details).ok())
                 .and_then(|v| v.get("vote").cloned())
                 .filter(|v| !v.is_null())
-                .map(|v| format!("应到 {} 人，实到 {} 人，赞成 {} 票", v["entitled"], v["present"], v["yes"]))
+                .map(|v| {
+                    format!(
+                        "应到 {} 人，实到 {} 人，赞成 {} 票",
+                        v["entitled"], v["present"], v["yes"]
+                    )
+                })
                 .unwrap_or_default();
             facts.extend([
                 (
@@ -270,7 +279,10 @@ pub async fn publicity_form(
         .filter_map(|s| s.trim().parse().ok())
         .collect();
     if ids.is_empty() || ids.len() > MAX_PUBLICITY_PEOPLE {
-        errs.push(FieldError::new("field.pipeline_io_people", "error.required"));
+        errs.push(FieldError::new(
+            "field.pipeline_io_people",
+            "error.required",
+        ));
     }
     let (Some(from), Some(to)) = (from, to) else {
         return Err(errs.into());
@@ -302,7 +314,12 @@ pub async fn publicity_form(
             )));
         }
         let steps = dbpipeline::steps_of(&st.db.conn, u.tenant, PersonId(p.id)).await?;
-        let on = |s: Step| steps.iter().find(|(x, _)| *x == s).map(|(_, r)| r.happened_on);
+        let on = |s: Step| {
+            steps
+                .iter()
+                .find(|(x, _)| *x == s)
+                .map(|(_, r)| r.happened_on)
+        };
         rows.push(vec![
             p.name.clone(),
             gender(p),
@@ -328,11 +345,22 @@ pub async fn publicity_form(
             rows.len()
         )))
         .add_table(grid_table(
-            &["姓名", "性别", "出生年月", "专业、年级", "申请入党时间", "确定为积极分子时间"],
+            &[
+                "姓名",
+                "性别",
+                "出生年月",
+                "专业、年级",
+                "申请入党时间",
+                "确定为积极分子时间",
+            ],
             &rows,
         ))
         .add_paragraph(para(""))
-        .add_paragraph(para(&format!("公示时间：{}至{}", cn_date(from), cn_date(to))))
+        .add_paragraph(para(&format!(
+            "公示时间：{}至{}",
+            cn_date(from),
+            cn_date(to)
+        )))
         .add_paragraph(para(&format!(
             "公示期间，如对公示对象有意见，请以书面或当面形式向{contact}反映。"
         )))

@@ -136,10 +136,14 @@ async fn check(
     let mut planned = Vec::new();
     for row in parsed.rows {
         let before = report.issues.len();
-        let mut issue = |column: &str, e: FieldError| report.issues.push(line(locale, &row, column, &e));
+        let mut issue =
+            |column: &str, e: FieldError| report.issues.push(line(locale, &row, column, &e));
         let no_col = redbranch_domain::pipeline::import::STUDENT_NO;
         if !seen.insert(row.student_no.clone()) {
-            issue(no_col, FieldError::new("field.student_no", "error.pipeline_io_duplicate_row"));
+            issue(
+                no_col,
+                FieldError::new("field.student_no", "error.pipeline_io_duplicate_row"),
+            );
             continue;
         }
         let Some(person) = people.get(&row.student_no) else {
@@ -171,11 +175,19 @@ async fn check(
                 .filter_map(|n| match named.get(n).map(Vec::as_slice) {
                     Some([p]) => Some(p),
                     Some([_, _, ..]) => {
-                        issue(column, FieldError::new(field, "error.pipeline_io_name_ambiguous").with("value", n));
+                        issue(
+                            column,
+                            FieldError::new(field, "error.pipeline_io_name_ambiguous")
+                                .with("value", n),
+                        );
                         None
                     }
                     _ => {
-                        issue(column, FieldError::new(field, "error.pipeline_io_name_unknown").with("value", n));
+                        issue(
+                            column,
+                            FieldError::new(field, "error.pipeline_io_name_unknown")
+                                .with("value", n),
+                        );
                         None
                     }
                 })
@@ -207,13 +219,24 @@ async fn check(
             match already.date_of(*step) {
                 Some(d) if d == *on => continue,
                 Some(d) => {
-                    issue(&column, FieldError::new("field.pipeline_on", "error.pipeline_io_already_recorded_on").with("date", d));
+                    issue(
+                        &column,
+                        FieldError::new(
+                            "field.pipeline_on",
+                            "error.pipeline_io_already_recorded_on",
+                        )
+                        .with("date", d),
+                    );
                     continue;
                 }
                 None => {}
             }
             if *on > today {
-                issue(&column, FieldError::new("field.pipeline_on", "error.date_in_future").with("today", today));
+                issue(
+                    &column,
+                    FieldError::new("field.pipeline_on", "error.date_in_future")
+                        .with("today", today),
+                );
             }
             for fact in step.needs() {
                 let missing = match fact {
@@ -230,7 +253,10 @@ async fn check(
                     issue(&column, FieldError::new(fact.field(), "error.required"));
                 }
             }
-            steps.push((*step, row.facts(*step, *on, person.birth_date, &introducers)));
+            steps.push((
+                *step,
+                row.facts(*step, *on, person.birth_date, &introducers),
+            ));
         }
         let refused = s.replay(&already, &steps);
         for (step, r) in &refused {
@@ -239,7 +265,9 @@ async fn check(
                 code: r.key(),
                 args: r.args.clone(),
             };
-            report.violations.push(line(locale, &row, &header_of(locale, *step), &e));
+            report
+                .violations
+                .push(line(locale, &row, &header_of(locale, *step), &e));
         }
         if report.issues.len() > before {
             continue;
@@ -278,10 +306,22 @@ fn request_for(
     RecordRequest {
         step: step.code().into(),
         on: f.on.to_string(),
-        cultivators: if step == Step::AssignCultivators { cultivators.to_vec() } else { Vec::new() },
-        introducers: if step == Step::AssignIntroducers { introducers.to_vec() } else { Vec::new() },
-        training_days: (step == Step::IntensiveTraining).then_some(row.training_days).flatten(),
-        training_hours: (step == Step::IntensiveTraining).then_some(row.training_hours).flatten(),
+        cultivators: if step == Step::AssignCultivators {
+            cultivators.to_vec()
+        } else {
+            Vec::new()
+        },
+        introducers: if step == Step::AssignIntroducers {
+            introducers.to_vec()
+        } else {
+            Vec::new()
+        },
+        training_days: (step == Step::IntensiveTraining)
+            .then_some(row.training_days)
+            .flatten(),
+        training_hours: (step == Step::IntensiveTraining)
+            .then_some(row.training_hours)
+            .flatten(),
         entitled: vote.map(|v| v.entitled),
         present: vote.map(|v| v.present),
         yes: vote.map(|v| v.yes),
@@ -317,7 +357,10 @@ pub async fn commit(
     (bytes, file_name): (&[u8], &str),
     reason: Option<&str>,
 ) -> AppResult<ImportReport> {
-    let Checked { mut report, planned } = check(st, u, locale, bytes, file_name).await?;
+    let Checked {
+        mut report,
+        planned,
+    } = check(st, u, locale, bytes, file_name).await?;
     let refuse = |mut report: ImportReport, key: &str| {
         report.error = Some(tr(locale, key).to_string());
         Ok(report)
@@ -336,7 +379,11 @@ pub async fn commit(
         let may = planned
             .iter()
             .filter(|p| p.steps.iter().any(|(_, v)| *v))
-            .all(|p| p.orgs.ensure(&u.grants, Permission::OverridePipelineRule).is_ok());
+            .all(|p| {
+                p.orgs
+                    .ensure(&u.grants, Permission::OverridePipelineRule)
+                    .is_ok()
+            });
         if !may {
             return refuse(report, "pipeline_io.import_violations_admin_only");
         }
@@ -362,14 +409,23 @@ pub async fn commit(
                 let crate::error::AppError::Invalid(fields) = e else {
                     return Err(e);
                 };
-                let column = Step::from_code(&req.step).map(|s| header_of(locale, s)).unwrap_or_default();
-                report.issues = fields.0.iter().map(|f| line(locale, &p.row, &column, f)).collect();
+                let column = Step::from_code(&req.step)
+                    .map(|s| header_of(locale, s))
+                    .unwrap_or_default();
+                report.issues = fields
+                    .0
+                    .iter()
+                    .map(|f| line(locale, &p.row, &column, f))
+                    .collect();
                 return refuse(report, "pipeline_io.import_has_issues");
             }
             recorded += 1;
         }
     }
-    let by_person: HashMap<i64, usize> = planned.iter().map(|p| (p.person.id, p.steps.len())).collect();
+    let by_person: HashMap<i64, usize> = planned
+        .iter()
+        .map(|p| (p.person.id, p.steps.len()))
+        .collect();
     let mut e = crate::audit::entry(
         u,
         "import",

@@ -64,8 +64,14 @@ pub async fn download_template(SignedIn(u): SignedIn) -> AppResult<Response> {
     ensure_importer(&u)?;
     Ok((
         [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"pipeline-template.xlsx\""),
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"pipeline-template.xlsx\"",
+            ),
         ],
         template()?,
     )
@@ -114,7 +120,11 @@ pub async fn upload_import(
     Ok(Redirect::to(&format!("/pipeline/import/{}", job.id)).into_response())
 }
 
-async fn job_of(st: &AppState, u: &CurrentUser, id: i64) -> AppResult<redbranch_db::import::ImportJob> {
+async fn job_of(
+    st: &AppState,
+    u: &CurrentUser,
+    id: i64,
+) -> AppResult<redbranch_db::import::ImportJob> {
     let job = redbranch_db::import::get(&st.db.conn, u.tenant, u.user_id.0, id).await?;
     if job.kind != JOB_KIND {
         return Err(AppError::NotFound);
@@ -209,9 +219,24 @@ pub async fn import_api(
     let name = q
         .file_name
         .unwrap_or_else(|| if csv { "pipeline.csv" } else { "pipeline.xlsx" }.into());
-    let status_of = |r: &ImportReport| if r.committed.is_some() { StatusCode::CREATED } else if r.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status_of = |r: &ImportReport| {
+        if r.committed.is_some() {
+            StatusCode::CREATED
+        } else if r.error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        }
+    };
     let report = if q.commit.as_deref() == Some("true") {
-        commit(&st, &u, ctx.locale, (&body, &name), q.override_reason.as_deref()).await?
+        commit(
+            &st,
+            &u,
+            ctx.locale,
+            (&body, &name),
+            q.override_reason.as_deref(),
+        )
+        .await?
     } else {
         preview(&st, &u, ctx.locale, &body, &name).await?
     };

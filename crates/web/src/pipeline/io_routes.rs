@@ -9,7 +9,10 @@ use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/orgs/{id}/pipeline.xlsx", get(export::export_pipeline_xlsx))
+        .route(
+            "/orgs/{id}/pipeline.xlsx",
+            get(export::export_pipeline_xlsx),
+        )
         .route(
             "/orgs/{id}/pipeline/bulk",
             get(bulk_page::show_bulk).post(bulk_page::submit_bulk),
@@ -29,7 +32,10 @@ pub fn routes() -> Router<AppState> {
             "/pipeline/import/{id}/commit",
             post(import_pages::commit_import),
         )
-        .route("/api/v1/orgs/{id}/pipeline", get(export::export_pipeline_api))
+        .route(
+            "/api/v1/orgs/{id}/pipeline",
+            get(export::export_pipeline_api),
+        )
         .route("/api/v1/orgs/{id}/forms/{form}", get(forms::publicity_form))
         .route("/api/v1/members/{id}/forms/{form}", get(forms::person_form))
         .route("/api/v1/pipeline/import", post(import_pages::import_api))
