@@ -83,7 +83,7 @@ async fn at_step(
                 PoliticalStatus::from_code(&r.political_status),
                 Some(PoliticalStatus::PartyMember | PoliticalStatus::ProbationaryMember)
             );
-            next == Some(step) && !(member && !steps.contains_key(&r.id))
+            next == Some(step) && (!member || steps.contains_key(&r.id))
         })
         .map(|r| (r.id, r.student_no, r.name))
         .collect())
