@@ -360,6 +360,26 @@ both_backends!(
         assert_eq!(status, 403);
         let (status, _) = get_bytes(&app, &student, "/pipeline/import").await;
         assert_eq!(status, 403);
+        let (status, page) = get_bytes(&app, &sec, "/pipeline/import").await;
+        assert_eq!(status, 200);
+        assert!(
+            String::from_utf8(page)
+                .unwrap()
+                .contains("/pipeline/import/template.xlsx")
+        );
+        let branch = app.world.org("PA1").id;
+        let (status, page) = get_bytes(
+            &app,
+            &sec,
+            &format!("/orgs/{branch}/pipeline/bulk?step=submit_application"),
+        )
+        .await;
+        assert_eq!(status, 200);
+        let page = String::from_utf8(page).unwrap();
+        assert!(
+            page.contains("张伟") && !page.contains("刘洋"),
+            "the bulk page lists the branch's people at the step only"
+        );
     }
 );
 
