@@ -85,6 +85,7 @@ pub fn router(state: AppState) -> Router {
             get(pipeline::show_pipeline_page).post(pipeline::submit_step),
         )
         .nest("/api/v1", api::routes())
+        .merge(pipeline::io_routes::routes())
         .route("/api/openapi.json", get(api::openapi::openapi_json))
         .route("/assets/{name}", get(assets::serve))
         .merge(health::routes())

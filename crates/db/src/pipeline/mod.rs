@@ -4,6 +4,7 @@
 pub mod board;
 pub mod due;
 pub mod entity;
+pub mod io;
 
 use chrono::{NaiveDate, Utc};
 use redbranch_domain::pipeline::{DateField, History, Milestone, Step};

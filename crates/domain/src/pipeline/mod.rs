@@ -54,6 +54,7 @@ macro_rules! coded {
 
 mod checks;
 mod due;
+pub mod import;
 mod record;
 mod rules;
 mod settings;

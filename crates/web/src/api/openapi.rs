@@ -220,7 +220,7 @@ fn schemas() -> Value {
 /// The document itself.
 pub fn document() -> Value {
     let r = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
-    json!({
+    let mut doc = json!({
         "openapi": "3.0.3",
         "info": {
             "title": "RedBranch API",
@@ -289,7 +289,9 @@ pub fn document() -> Value {
             },
             "schemas": schemas()
         }
-    })
+    });
+    crate::pipeline::io_routes::document_paths(&mut doc);
+    doc
 }
 
 pub async fn openapi_json() -> Json<Value> {
@@ -329,6 +331,11 @@ mod tests {
             "/api/v1/members/{id}/pipeline",
             "/api/v1/orgs/{id}/pipeline/board",
             "/api/v1/tokens",
+            "/api/v1/orgs/{id}/pipeline",
+            "/api/v1/members/{id}/forms/{form}",
+            "/api/v1/orgs/{id}/forms/{form}",
+            "/api/v1/pipeline/import",
+            "/api/v1/pipeline/bulk",
             "/healthz",
             "/readyz",
         ] {
