@@ -65,4 +65,5 @@ pub use checks::{Introducer, age_at, check_branch_vote, check_cultivators, check
 pub use record::{Checked, DateField, Fact, History, Milestone, StepFacts, Vote};
 pub use rules::{CULTIVATORS, Citation, INTRODUCERS, Refusal, RuleId};
 pub use settings::PipelineSettings;
+pub(crate) use settings::months_after;
 pub use steps::{Stage, Step};

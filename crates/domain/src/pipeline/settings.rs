@@ -39,6 +39,9 @@ pub struct PipelineSettings {
     pub activist_review_months: u32,
     /// School rule (RULES §1): an activist hands in a 思想汇报 at least every this many months.
     pub thought_report_months: u32,
+    /// 细则 (RULES §1 stage 3): a 团员 younger than this becomes an activist "一般" through the
+    /// League's 推优; a 团员 leaves the League at 28, so the two rules meet there.
+    pub recommendation_below_age: u32,
 }
 
 impl Default for PipelineSettings {
@@ -59,6 +62,7 @@ impl Default for PipelineSettings {
             conversion_within_months: 3,
             activist_review_months: 6,
             thought_report_months: 3,
+            recommendation_below_age: 28,
         }
     }
 }
