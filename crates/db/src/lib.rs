@@ -10,6 +10,7 @@ pub mod auth;
 pub mod crypto;
 pub mod error;
 pub mod import;
+pub mod league;
 pub mod migrations;
 pub mod org;
 pub mod people;

@@ -8,6 +8,8 @@ pub mod dates;
 pub mod error;
 pub mod org;
 pub mod people;
+#[macro_use]
 pub mod pipeline;
+pub mod league;
 pub mod roster;
 pub mod text;

@@ -2,7 +2,8 @@
 //! to 正式党员, on the record page at a phone width, on both databases. The test clock moves to
 //! each step's day, so the date field's default (today) is the step's date, as it is for a
 //! secretary recording on the day; the branch secretary records the branch's steps and the
-//! 组织员 the higher committee's. A refused step shows its rule; the profile ends as 中共党员.
+//! 组织员 the higher committee's. Step 3 rests on the League's 推优 (the student is a 团员 under
+//! 28). A refused step shows its rule; the profile ends as 中共党员 with one timeline.
 
 use anyhow::{Context, ensure};
 use chrono::NaiveDate;
@@ -34,56 +35,91 @@ const HIGHER: &str = "organiser";
 const PLAN: [Planned; 25] = [
     step(BRANCH, "2023-03-01", &[]),
     step(BRANCH, "2023-03-15", &[]),
-    step(BRANCH, "2023-04-10", &[]),
-    step(BRANCH, "2023-04-20", &[]),
-    step(BRANCH, "2023-04-20", &[("step-cultivators", "2021A003")]),
+    // Step 3 follows the League's 推优 of 2023-09-20, accepted by the Party branch.
+    step(BRANCH, "2023-10-10", &[]),
     step(BRANCH, "2023-10-20", &[]),
-    step(BRANCH, "2024-04-15", &[]),
+    step(BRANCH, "2023-10-20", &[("step-cultivators", "2021A003")]),
     step(BRANCH, "2024-04-20", &[]),
+    step(BRANCH, "2024-10-15", &[]),
+    step(BRANCH, "2024-10-20", &[]),
     step(
         BRANCH,
-        "2024-04-25",
+        "2024-10-25",
         &[("step-introducers", "2021A003, 2021B003")],
     ),
-    step(BRANCH, "2024-05-10", &[]),
+    step(BRANCH, "2024-11-10", &[]),
     step(
         BRANCH,
-        "2024-05-20",
+        "2024-11-20",
         &[("step-days", "3"), ("step-hours", "24")],
     ),
-    step(BRANCH, "2024-06-01", &[]),
-    step(HIGHER, "2024-06-05", &[]),
-    step(BRANCH, "2024-06-10", &[]),
+    step(BRANCH, "2024-12-01", &[]),
+    step(HIGHER, "2024-12-05", &[]),
+    step(BRANCH, "2024-12-10", &[]),
     step(
         BRANCH,
-        "2024-06-20",
+        "2024-12-20",
         &[
             ("step-entitled", "5"),
             ("step-present", "5"),
             ("step-yes", "5"),
-            ("step-pub-start", "2024-06-11"),
-            ("step-pub-end", "2024-06-17"),
+            ("step-pub-start", "2024-12-11"),
+            ("step-pub-end", "2024-12-17"),
         ],
     ),
-    step(HIGHER, "2024-07-01", &[]),
-    step(HIGHER, "2024-07-10", &[]),
-    step(HIGHER, "2024-07-15", &[]),
-    step(BRANCH, "2024-07-20", &[]),
-    step(BRANCH, "2024-07-20", &[]),
-    step(BRANCH, "2025-01-10", &[]),
-    step(BRANCH, "2025-06-01", &[]),
+    step(HIGHER, "2025-01-05", &[]),
+    step(HIGHER, "2025-01-10", &[]),
+    step(HIGHER, "2025-01-15", &[]),
+    step(BRANCH, "2025-01-20", &[]),
+    step(BRANCH, "2025-01-20", &[]),
+    step(BRANCH, "2025-06-10", &[]),
+    step(BRANCH, "2025-11-20", &[]),
     step(
         BRANCH,
-        "2025-06-25",
+        "2025-12-22",
         &[
             ("step-entitled", "6"),
             ("step-present", "6"),
             ("step-yes", "6"),
         ],
     ),
-    step(HIGHER, "2025-06-30", &[]),
-    step(BRANCH, "2025-07-10", &[]),
+    step(HIGHER, "2025-12-28", &[]),
+    step(BRANCH, "2026-01-10", &[]),
 ];
+
+/// The League branch's 推优大会 recommends the student and the Party branch accepts, through
+/// the API (the League's pages are not built yet), as its secretary (who serves both).
+async fn recommend(app: &TestApp, person: i64) -> anyhow::Result<()> {
+    let c = app.as_user(BRANCH).await;
+    let csrf = app.csrf(&c, "/me").await;
+    let league = app.world.orgs["LA1"].id;
+    app.clock.set_today(day("2023-09-20")?);
+    let meeting: serde_json::Value = c
+        .post(app.url(&format!("/api/v1/orgs/{league}/recommendations")))
+        .header("x-csrf-token", &csrf)
+        .json(
+            &serde_json::json!({"on": "2023-09-20", "entitled": 3, "present": 3,
+            "candidates": [{"person_id": person, "yes": 3}]}),
+        )
+        .send()
+        .await?
+        .json()
+        .await?;
+    let id = &meeting["candidates"][0]["id"];
+    ensure!(id.is_i64(), "the 推优大会 is recorded: {meeting}");
+    let res = c
+        .post(app.url(&format!("/api/v1/recommendations/{id}/decision")))
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({"decision": "accepted", "on": "2023-09-20"}))
+        .send()
+        .await?;
+    ensure!(
+        res.status() == 200 || res.status() == 201,
+        "accepted: {}",
+        res.text().await?
+    );
+    Ok(())
+}
 
 fn day(s: &str) -> anyhow::Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").context("a plan date")
@@ -145,8 +181,16 @@ async fn walk(app: &TestApp, c: Client) -> anyhow::Result<()> {
     app.db
         .conn
         .execute_unprepared(&format!(
-            "UPDATE people SET birth_date = '2003-01-01' WHERE id = {person}"
+            "UPDATE people SET birth_date = '2003-01-01', league_joined_on = '2019-05-04' \
+             WHERE id = {person}"
         ))
+        .await?;
+    // A branch of three has a 20 % quota of none; this school lets every branch recommend one.
+    app.db
+        .conn
+        .execute_unprepared(
+            "UPDATE tenants SET settings = '{\"league\": {\"recommend_quota_minimum\": 1}}'",
+        )
         .await?;
     let mut signed_in_as = "";
     for (i, planned) in PLAN.iter().enumerate() {
@@ -157,9 +201,12 @@ async fn walk(app: &TestApp, c: Client) -> anyhow::Result<()> {
                 check_viewport(c, Screen::Phone).await?;
             }
         }
+        if i == 2 {
+            recommend(app, person).await?;
+        }
         if i == 6 {
             // 确定发展对象 a day short of a year as an activist: refused, naming the article.
-            app.clock.set_today(day("2024-04-09")?);
+            app.clock.set_today(day("2024-10-09")?);
             submit_next(app, c, person, planned.fields).await?;
             eventually("the refused step shows its error", || async {
                 Ok(!c
@@ -170,7 +217,7 @@ async fn walk(app: &TestApp, c: Client) -> anyhow::Result<()> {
             .await?;
             let error = text(c, "#next-step .field-error").await?;
             ensure!(
-                error.contains("第十三条") && error.contains("2024-04-10"),
+                error.contains("第十三条") && error.contains("2024-10-10"),
                 "the refusal names the rule and the first allowed day: {error}"
             );
             screenshot(app, c, "phone-pipeline-refused.png").await?;
@@ -189,12 +236,12 @@ async fn walk(app: &TestApp, c: Client) -> anyhow::Result<()> {
     c.goto(&app.url(&format!("/members/{person}"))).await?;
     let profile = text(c, "main").await?;
     ensure!(
-        profile.contains("中共党员") && profile.contains("2025-06-20"),
+        profile.contains("中共党员") && profile.contains("2025-12-20"),
         "the profile shows a full member since the end of probation: {profile}"
     );
     ensure!(
-        profile.contains("发展党员第 24 步"),
-        "the life timeline lists the pipeline's steps: {profile}"
+        profile.contains("发展党员第 24 步") && profile.contains("团支部推优入党"),
+        "the life timeline lists the League's 推优 and the pipeline's steps: {profile}"
     );
     screenshot(app, c, "phone-profile-after-pipeline.png").await?;
     Ok(())

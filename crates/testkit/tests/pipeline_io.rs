@@ -240,6 +240,18 @@ both_backends!(
         let (a, b) = (app.world.person("A001"), app.world.person("A002"));
         set_birth_date(&app, a, "2004-05-01").await;
         set_birth_date(&app, b, "2003-01-09").await;
+        // 张伟 became an activist as a 群众 (not through the League's 推优, which a 团员 under
+        // 28 would need).
+        {
+            use sea_orm::ConnectionTrait;
+            app.db
+                .conn
+                .execute_unprepared(&format!(
+                    "UPDATE people SET political_status = 'masses' WHERE id = {a}"
+                ))
+                .await
+                .unwrap();
+        }
         let sec = signed_in(&app, "seca").await;
         let file = import_file(
             &HEADERS,

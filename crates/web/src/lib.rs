@@ -13,6 +13,7 @@ pub mod fmt;
 pub mod health;
 pub mod home;
 pub mod import;
+pub mod league;
 pub mod members;
 pub mod orgs;
 pub mod page;

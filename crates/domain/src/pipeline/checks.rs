@@ -151,6 +151,24 @@ impl PipelineSettings {
             .with("age", age))
     }
 
+    /// 细则 (RULES §1 stage 3): a 团员 under 28 on the day they are made an activist has an
+    /// accepted 推优 recommendation valid that day. Someone whose birth date is unknown is not
+    /// refused here: the application step already required it.
+    pub fn check_league_recommendation(&self, f: &super::StepFacts) -> Result<(), Refusal> {
+        let Some(birth) = f.birth_date.filter(|_| f.league_member) else {
+            return Ok(());
+        };
+        let age = age_at(birth, f.on);
+        let valid = f.recommendation.is_some_and(|r| r.valid_on(f.on));
+        if age >= self.recommendation_below_age || valid {
+            return Ok(());
+        }
+        Err(Refusal::new(RuleId::LeagueRecommendation)
+            .with("under", self.recommendation_below_age)
+            .with("on", f.on)
+            .with("age", age))
+    }
+
     /// 细则: the last day for the talk with an applicant (step 2).
     pub fn talk_due(&self, received_on: NaiveDate) -> NaiveDate {
         months_after(received_on, self.talk_within_months)

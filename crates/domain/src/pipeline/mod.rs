@@ -68,4 +68,5 @@ pub use due::{DueItem, DueKind};
 pub use record::{Checked, DateField, Fact, History, Milestone, StepFacts, Vote};
 pub use rules::{CULTIVATORS, Citation, INTRODUCERS, Refusal, RuleId};
 pub use settings::PipelineSettings;
+pub(crate) use settings::months_after;
 pub use steps::{Stage, Step};

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use super::checks::{Introducer, check_branch_vote, check_cultivators, check_introducers};
 use super::{PipelineSettings, Refusal, RuleId, Step};
+use crate::league::Recommendation;
 use crate::people::PoliticalStatus;
 
 /// The date of every step already on a person's record.
@@ -95,6 +96,10 @@ pub struct StepFacts {
     pub publicity: Option<(NaiveDate, NaiveDate)>,
     /// When the candidate leaves the school (graduation), if known.
     pub leaving_on: Option<NaiveDate>,
+    /// Whether the person is a 团员 (see [`crate::league::is_league_member`]).
+    pub league_member: bool,
+    /// The person's latest 推优 recommendation that their Party branch accepted.
+    pub recommendation: Option<Recommendation>,
 }
 
 impl StepFacts {
@@ -110,6 +115,8 @@ impl StepFacts {
             vote: None,
             publicity: None,
             leaving_on: None,
+            league_member: false,
+            recommendation: None,
         }
     }
 }
@@ -166,6 +173,7 @@ impl PipelineSettings {
                     one(self.check_talk(received, on));
                 }
             }
+            Step::RecommendActivist => one(self.check_league_recommendation(facts)),
             Step::AssignCultivators => one(check_cultivators(facts.cultivators)),
             Step::DetermineTarget => {
                 if let Some(activist) = history.date_of(Step::RecommendActivist) {

@@ -58,7 +58,7 @@ impl fmt::Display for Citation {
 
 coded! {
     /// Every rule of the pipeline a check can refuse under (or flag, for [`RuleId::LeavingWindow`]).
-    RuleId, "pipeline.rule.", 21 {
+    RuleId, "pipeline.rule.", 22 {
         /// An applicant is at least 18 on the day of application.
         MinAge = "min_age",
         /// The Party organisation talks to an applicant within a month of receiving the application.
@@ -101,6 +101,9 @@ coded! {
         DateOrder = "date_order",
         /// A step is recorded only after the one before it.
         StepOrder = "step_order",
+        /// A 团员 under 28 becomes an activist through the League's 推优 (a valid recommendation
+        /// the Party branch accepted).
+        LeagueRecommendation = "league_recommendation",
     }
 }
 
@@ -130,7 +133,9 @@ impl RuleId {
             ExtensionPeriod | ExtensionOnce => ART_32,
             PublicityPeriod | PublicityBeforeMeeting => SCHOOL_ONLY,
             TalkWithin | Cultivators | BranchQuorum | BranchMajority | VoteTally
-            | DecisionWithin | ConversionWithin | DateOrder | StepOrder => XIZE_ONLY,
+            | DecisionWithin | ConversionWithin | DateOrder | StepOrder | LeagueRecommendation => {
+                XIZE_ONLY
+            }
         }
     }
 

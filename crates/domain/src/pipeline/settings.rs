@@ -41,6 +41,9 @@ pub struct PipelineSettings {
     pub thought_report_months: u32,
     /// School practice: days before a deadline that it appears on the home page as 临近.
     pub warn_days: u32,
+    /// 细则 (RULES §1 stage 3): a 团员 younger than this becomes an activist "一般" through the
+    /// League's 推优; a 团员 leaves the League at 28, so the two rules meet there.
+    pub recommendation_below_age: u32,
 }
 
 impl Default for PipelineSettings {
@@ -62,6 +65,7 @@ impl Default for PipelineSettings {
             activist_review_months: 6,
             thought_report_months: 3,
             warn_days: 14,
+            recommendation_below_age: 28,
         }
     }
 }

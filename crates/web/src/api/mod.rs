@@ -5,6 +5,7 @@
 //! renders as `{"error": {"code", "message", "fields"}}` for `/api` paths. The permission checks
 //! are the same visible `ensure` calls as in the page handlers.
 
+mod league;
 mod me;
 mod members;
 pub mod openapi;
@@ -38,6 +39,18 @@ pub fn routes() -> Router<AppState> {
             get(pipeline::show_pipeline).post(pipeline::record_step),
         )
         .route("/tokens", post(tokens::create_token))
+        .route(
+            "/members/{id}/league",
+            get(league::show_league).post(league::record_league_step),
+        )
+        .route(
+            "/orgs/{id}/recommendations",
+            get(league::list_recommendations).post(league::create_recommendations),
+        )
+        .route(
+            "/recommendations/{id}/decision",
+            post(league::decide_recommendation),
+        )
 }
 
 /// A JSON request body; a malformed one is a 400 in the API's own error format (the `Json`

@@ -124,6 +124,69 @@ fn pipeline_schemas(m: &mut serde_json::Map<String, Value>) {
     );
 }
 
+/// The League's 发展团员 record and 推优入党.
+fn league_schemas(m: &mut serde_json::Map<String, Value>) {
+    let r = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
+    let date = json!({"type": "string", "format": "date", "nullable": true});
+    m.insert("LeagueStep".into(), json!({"type": "object", "properties": {
+        "step": {"type": "string", "enum": ["submit_application", "application_talk", "decide_activist", "training", "decide_target", "assign_introducers", "branch_meeting", "approval", "oath"]},
+        "number": {"type": "integer", "minimum": 1, "maximum": 9}, "name": {"type": "string"},
+        "on": {"type": "string", "format": "date"}, "league_no": {"type": "string", "nullable": true, "description": "发展团员编号 (approval)"},
+        "details": {"type": "object"}}}));
+    m.insert("Recommendation".into(), json!({"type": "object", "properties": {
+        "id": {"type": "integer"}, "person_id": {"type": "integer"}, "yes": {"type": "integer"}, "passed": {"type": "boolean"},
+        "meeting_id": {"type": "integer"}, "org_id": {"type": "integer"}, "held_on": {"type": "string", "format": "date"},
+        "valid_until": date, "decision": {"type": "string", "enum": ["accepted", "declined"], "nullable": true}, "decided_on": date}}));
+    m.insert("RecommendationMeeting".into(), json!({"type": "object", "properties": {
+        "id": {"type": "integer"}, "org_id": {"type": "integer"}, "held_on": {"type": "string", "format": "date"},
+        "entitled": {"type": "integer"}, "present": {"type": "integer"},
+        "members": {"type": "integer", "description": "The branch's members the quota was computed from"},
+        "quota": {"type": "integer"}, "candidates": {"type": "array", "items": r("Recommendation")}}}));
+    m.insert("LeagueRecord".into(), json!({"type": "object", "properties": {
+        "person_id": {"type": "integer"}, "league_joined_on": date,
+        "steps": {"type": "array", "items": r("LeagueStep")},
+        "next": {"type": "object", "nullable": true, "properties": {"step": {"type": "string"}, "needs": {"type": "array", "items": {"type": "string"}}, "due": date}},
+        "recommendations": {"type": "array", "items": r("Recommendation")}}}));
+    m.insert("RecordLeagueStep".into(), json!({"type": "object", "required": ["step", "on"], "properties": {
+        "step": {"type": "string"}, "on": {"type": "string", "description": "Date, not after today"},
+        "class_hours": {"type": "integer", "description": "团课 hours (training)"},
+        "introducers": {"type": "array", "items": {"type": "integer"}, "description": "Person ids of the 入团介绍人"},
+        "entitled": {"type": "integer"}, "present": {"type": "integer"}, "yes": {"type": "integer"},
+        "league_no": {"type": "string", "description": "发展团员编号; required at approval from 2017-01-01"}}}));
+    m.insert("RecordRecommendationMeeting".into(), json!({"type": "object", "required": ["on", "entitled", "present", "candidates"], "properties": {
+        "on": {"type": "string"}, "entitled": {"type": "integer"}, "present": {"type": "integer"},
+        "candidates": {"type": "array", "items": {"type": "object", "required": ["person_id", "yes"], "properties": {
+            "person_id": {"type": "integer"}, "yes": {"type": "integer"}}}}}}));
+    m.insert("RecommendationDecision".into(), json!({"type": "object", "required": ["decision", "on"], "properties": {
+        "decision": {"type": "string", "enum": ["accepted", "declined"]}, "on": {"type": "string"}}}));
+}
+
+fn league_paths(paths: &mut Value) {
+    let r = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
+    let body = |name: &str| json!({"required": true, "content": {"application/json": {"schema": r(name)}}});
+    let created = |name: &str| {
+        with_errors(
+            json!({"201": {"description": "Recorded", "content": {"application/json": {"schema": r(name)}}}}),
+        )
+    };
+    paths["/api/v1/members/{id}/league"] = json!({
+        "get": {"tags": ["league"], "summary": "The person's 发展团员 record, next step and 推优 recommendations (ViewMembers, or oneself)",
+            "parameters": [id_param()], "responses": with_errors(json_ok("The record", r("LeagueRecord")))},
+        "post": {"tags": ["league"], "summary": "Record the next 发展团员 step, checked against 《中国共产主义青年团发展团员工作细则》 (RecordPipeline on the person's League org; audited). A refusal is a 422 naming the rule.",
+            "parameters": [id_param()], "requestBody": body("RecordLeagueStep"), "responses": created("LeagueStep")}});
+    paths["/api/v1/orgs/{id}/recommendations"] = json!({
+        "get": {"tags": ["league"], "summary": "A League branch's 推优大会 (meetings), or for a Party branch the passed recommendations of its people (recommendations) (ViewMembers)",
+            "parameters": [id_param()], "responses": with_errors(json_ok("Meetings or recommendations", json!({"type": "object"})))},
+        "post": {"tags": ["league"], "summary": "Record a 推优大会 of a League branch (RecordPipeline on it; audited). Refused (422) for quorum, quota or an ineligible candidate, naming the candidate and the rule.",
+            "parameters": [id_param()], "requestBody": body("RecordRecommendationMeeting"), "responses": created("RecommendationMeeting")}});
+    paths["/api/v1/recommendations/{id}/decision"] = json!({
+        "post": {"tags": ["league"], "summary": "The candidate's Party branch accepts or declines a passed recommendation, once (RecordPipeline on the candidate's Party org; audited)",
+            "parameters": [id_param()], "requestBody": body("RecommendationDecision"),
+            "responses": with_errors(json!({
+                "200": {"description": "Decided", "content": {"application/json": {"schema": r("Recommendation")}}},
+                "409": {"description": "Already decided", "content": {"application/json": {"schema": r("Error")}}}}))}});
+}
+
 fn schemas() -> Value {
     let date = json!({"type": "string", "format": "date", "nullable": true});
     let opt = json!({"type": "string", "nullable": true});
@@ -214,11 +277,18 @@ fn schemas() -> Value {
         }));
     pipeline_schemas(&mut m);
     board_schemas(&mut m);
+    league_schemas(&mut m);
     Value::Object(m)
 }
 
 /// The document itself.
 pub fn document() -> Value {
+    let mut doc = base_document();
+    league_paths(&mut doc["paths"]);
+    doc
+}
+
+fn base_document() -> Value {
     let r = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
     let mut doc = json!({
         "openapi": "3.0.3",
@@ -229,7 +299,7 @@ pub fn document() -> Value {
         },
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}, {"cookie": []}],
-        "tags": [{"name": "me"}, {"name": "orgs"}, {"name": "members"}, {"name": "pipeline"}, {"name": "tokens"}, {"name": "health"}],
+        "tags": [{"name": "me"}, {"name": "orgs"}, {"name": "members"}, {"name": "pipeline"}, {"name": "league"}, {"name": "tokens"}, {"name": "health"}],
         "paths": {
             "/api/v1/me": {"get": {"tags": ["me"], "summary": "Who I am and my roles", "responses": with_errors(json_ok("The caller", r("Me")))}},
             "/api/v1/orgs": {"get": {
@@ -336,6 +406,9 @@ mod tests {
             "/api/v1/orgs/{id}/forms/{form}",
             "/api/v1/pipeline/import",
             "/api/v1/pipeline/bulk",
+            "/api/v1/members/{id}/league",
+            "/api/v1/orgs/{id}/recommendations",
+            "/api/v1/recommendations/{id}/decision",
             "/healthz",
             "/readyz",
         ] {

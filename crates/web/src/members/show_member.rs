@@ -188,9 +188,44 @@ async fn timeline(
             ),
         ));
     }
+    let pid = PersonId(p.id);
+    let league_steps = redbranch_db::league::league_steps_of(&st.db.conn, u.tenant, pid).await?;
+    for (step, r) in &league_steps {
+        items.push((
+            r.happened_on,
+            3,
+            ctx.ta(
+                "members.event_league_step",
+                &[("step", ctx.t(step.key()).to_string())],
+            ),
+        ));
+    }
+    for (rec, meeting) in
+        redbranch_db::league::recommendations_of(&st.db.conn, u.tenant, pid).await?
+    {
+        if rec.passed {
+            items.push((
+                meeting.held_on,
+                3,
+                ctx.t("members.event_recommended").to_string(),
+            ));
+        }
+        if rec.decision.as_deref() == Some("accepted")
+            && let Some(on) = rec.decided_on
+        {
+            items.push((
+                on,
+                3,
+                ctx.t("members.event_recommendation_accepted").to_string(),
+            ));
+        }
+    }
     // A status date the pipeline recorded is already on the timeline as its step; dates from an
     // imported roster, before the pipeline was kept here, are shown on their own.
-    let recorded = |d: NaiveDate| steps.iter().any(|(_, r)| r.happened_on == d);
+    let recorded = |d: NaiveDate| {
+        steps.iter().any(|(_, r)| r.happened_on == d)
+            || league_steps.iter().any(|(_, r)| r.happened_on == d)
+    };
     for (_, key, d) in status_dates(p) {
         if let Some(d) = d.filter(|d| !recorded(*d)) {
             items.push((d, 2, ctx.t(key).to_string()));

@@ -207,6 +207,11 @@ pub async fn record_step(
             under_probation_discipline: false,
         })
         .collect();
+    let (league_member, recommendation) = if step == Step::RecommendActivist {
+        crate::league::party_facts(st, c, u, person).await?
+    } else {
+        (false, None)
+    };
     let facts = StepFacts {
         on,
         birth_date: birth,
@@ -217,6 +222,8 @@ pub async fn record_step(
         vote,
         publicity: publicity_start.zip(publicity_end),
         leaving_on,
+        league_member,
+        recommendation,
     };
     let steps = dbpipeline::steps_of(c, u.tenant, PersonId(person.id)).await?;
     let history = dbpipeline::history(&steps);

@@ -80,6 +80,10 @@ fn every_refusal() -> Vec<Refusal> {
             .unwrap_err(),
     );
     v.extend(s.leaving_notice(d(2024, 1, 1), d(2024, 2, 1)));
+    let mut league = StepFacts::on(d(2024, 1, 1));
+    league.birth_date = Some(d(2004, 1, 1));
+    league.league_member = true;
+    v.extend(s.check_league_recommendation(&league).err());
     v.extend(
         s.check_step(
             Step::ApplicationTalk,
@@ -220,6 +224,7 @@ fn national_values_are_the_defaults() {
         (s.conversion_within_months, 3),
         (s.activist_review_months, 6),
         (s.thought_report_months, 3),
+        (s.recommendation_below_age, 28),
     ];
     for (i, (got, want)) in numbers.into_iter().enumerate() {
         assert_eq!(got, want, "field {i}");

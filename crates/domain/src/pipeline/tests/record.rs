@@ -245,3 +245,66 @@ fn the_next_steps_deadline_follows_from_the_step_it_counts_from() {
     assert_eq!(s.due_date(Step::ApplicationTalk, &History::default()), None);
     assert_eq!(s.due_date(Step::Oath, &h), None);
 }
+
+/// A 团员 born 2004-06-01 made an activist on `on`, with `rec` as their accepted recommendation.
+fn league_activist(on: NaiveDate, rec: Option<crate::league::Recommendation>) -> Vec<RuleId> {
+    let s = PipelineSettings::default();
+    let mut f = StepFacts::on(on);
+    f.birth_date = Some(d(2004, 6, 1));
+    f.league_member = true;
+    f.recommendation = rec;
+    rules(&s.check_step(Step::RecommendActivist, &through(Step::ApplicationTalk), &f))
+}
+
+#[test]
+fn a_league_member_under_28_needs_an_accepted_recommendation_to_become_an_activist() {
+    assert_eq!(
+        league_activist(d(2024, 9, 1), None),
+        [RuleId::LeagueRecommendation]
+    );
+    let league = crate::league::LeagueSettings::default();
+    assert!(league_activist(d(2024, 9, 1), Some(league.recommendation(d(2024, 5, 1)))).is_empty());
+}
+
+#[test]
+fn the_recommendation_serves_up_to_its_second_anniversary_not_the_day_after() {
+    let rec = crate::league::LeagueSettings::default().recommendation(d(2022, 9, 1));
+    assert_eq!(rec.expires, d(2024, 9, 1));
+    assert!(league_activist(d(2024, 8, 31), Some(rec)).is_empty());
+    assert!(league_activist(d(2024, 9, 1), Some(rec)).is_empty());
+    assert_eq!(
+        league_activist(d(2024, 9, 2), Some(rec)),
+        [RuleId::LeagueRecommendation]
+    );
+}
+
+#[test]
+fn a_recommendation_made_after_the_activist_date_does_not_count() {
+    let rec = crate::league::LeagueSettings::default().recommendation(d(2024, 9, 2));
+    assert_eq!(
+        league_activist(d(2024, 9, 1), Some(rec)),
+        [RuleId::LeagueRecommendation]
+    );
+}
+
+#[test]
+fn from_the_28th_birthday_no_recommendation_is_needed() {
+    // Born 2004-06-01: 28 on 2032-06-01. The day before, still 27 and still bound by 推优.
+    assert_eq!(
+        league_activist(d(2032, 5, 31), None),
+        [RuleId::LeagueRecommendation]
+    );
+    assert!(league_activist(d(2032, 6, 1), None).is_empty());
+    assert!(league_activist(d(2032, 6, 2), None).is_empty());
+}
+
+#[test]
+fn someone_who_is_not_a_league_member_needs_no_recommendation() {
+    let s = PipelineSettings::default();
+    let mut f = StepFacts::on(d(2024, 9, 1));
+    f.birth_date = Some(d(2004, 6, 1));
+    assert!(
+        s.check_step(Step::RecommendActivist, &through(Step::ApplicationTalk), &f)
+            .is_clear()
+    );
+}

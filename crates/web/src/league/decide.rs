@@ -1,0 +1,85 @@
+//! The Party branch's decision on a recommendation: accepted as the basis for 积极分子, or
+//! declined. Only a passed recommendation is decided, once, on a day between the 推优大会 and
+//! today; the decision is audited.
+
+use redbranch_db::ConnectionTrait;
+use redbranch_db::league::{self as dbleague, ACCEPTED, DECLINED};
+use redbranch_db::people::{self as dbpeople, PersonId};
+use redbranch_domain::authz::{Forbidden, Permission};
+use redbranch_domain::error::{FieldError, FieldErrors};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::record::date_field;
+use crate::error::{AppError, AppResult};
+use crate::members::PersonOrgs;
+use crate::session::CurrentUser;
+use crate::state::AppState;
+
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct DecisionRequest {
+    /// `accepted` or `declined`.
+    #[serde(default)]
+    pub decision: String,
+    #[serde(default)]
+    pub on: String,
+}
+
+/// Records the decision on recommendation `id` if `u` may record Party steps for the candidate
+/// on their Party org (not their League org: the recommendation goes *to* the Party).
+pub async fn decide_recommendation(
+    st: &AppState,
+    c: &impl ConnectionTrait,
+    u: &CurrentUser,
+    id: i64,
+    req: &DecisionRequest,
+) -> AppResult<()> {
+    let (rec, meeting) = dbleague::get_recommendation(c, u.tenant, id).await?;
+    let person = dbpeople::get(c, u.tenant, PersonId(rec.person_id)).await?;
+    let orgs = PersonOrgs::of(st, u.tenant, &person).await?;
+    let party = orgs
+        .party
+        .as_ref()
+        .ok_or(Forbidden(Permission::RecordPipeline))?;
+    u.grants
+        .ensure(Permission::RecordPipeline, &party.org_path())?;
+
+    let mut errs = FieldErrors::default();
+    let decision = match req.decision.trim() {
+        ACCEPTED => Some(ACCEPTED),
+        DECLINED => Some(DECLINED),
+        _ => {
+            errs.push(FieldError::new("field.decision", "league.unknown_decision"));
+            None
+        }
+    };
+    let on = date_field("field.decided_on", &req.on, st.clock.today(), &mut errs);
+    if let Some(d) = on.filter(|d| *d < meeting.held_on) {
+        errs.push(
+            FieldError::new("field.decided_on", "league.decided_before_meeting")
+                .with("meeting", meeting.held_on)
+                .with("on", d),
+        );
+    }
+    if !rec.passed {
+        errs.push(FieldError::new("field.decision", "league.not_passed"));
+    }
+    errs.into_result()?;
+    let (Some(decision), Some(on)) = (decision, on) else {
+        return Err(AppError::BadRequest("bad_json"));
+    };
+    dbleague::decide(c, u.tenant, id, decision, on, u.user_id).await?;
+    let e = crate::audit::entry(
+        u,
+        "league_recommendation_decision",
+        "person",
+        person.id,
+        Some(party.org_path()),
+        Some(json!({"recommendation": id, "decision": rec.decision})),
+        Some(
+            json!({"recommendation": id, "decision": decision, "on": on, "meeting_on": meeting.held_on}),
+        ),
+    );
+    redbranch_db::audit::append(c, u.tenant, e).await?;
+    Ok(())
+}

@@ -1,0 +1,67 @@
+//! The League side of issue #3 on the web: recording 发展团员 steps, 推优大会 and the Party
+//! branch's decision (shared by the API and the pages), and the facts the Party pipeline reads
+//! from the League (a 团员 under 28 needs an accepted recommendation to become an activist).
+
+mod decide;
+mod recommend;
+mod record;
+
+pub use decide::{DecisionRequest, decide_recommendation};
+pub use recommend::{CandidateRequest, RecommendRequest, record_recommendation};
+pub use record::{LeagueRequest, record_league_step};
+
+use redbranch_db::ConnectionTrait;
+use redbranch_db::league as dbleague;
+use redbranch_db::people::{Person, PersonId};
+use redbranch_domain::authz::{Forbidden, Grants, Permission};
+use redbranch_domain::league::{LeagueSettings, Recommendation, is_league_member};
+use redbranch_domain::people::PoliticalStatus;
+use serde_json::Value;
+
+use crate::error::{AppError, AppResult};
+use crate::members::PersonOrgs;
+use crate::session::CurrentUser;
+use crate::state::AppState;
+
+/// The school's League settings: the defaults, with what the school set under `"league"`.
+pub async fn settings(st: &AppState, u: &CurrentUser) -> AppResult<LeagueSettings> {
+    let t = redbranch_db::tenants::get(&st.db.conn, u.tenant).await?;
+    let stored = serde_json::from_str::<Value>(&t.settings)
+        .ok()
+        .and_then(|v| v.get("league").cloned());
+    Ok(match stored {
+        Some(v) => serde_json::from_value(v).map_err(|e| {
+            AppError::Internal(anyhow::anyhow!("school league settings unreadable: {e}"))
+        })?,
+        None => LeagueSettings::default(),
+    })
+}
+
+/// `p` on the person's League org: League work is the League's, so a Party-only grant does not
+/// reach it. Someone in no League org is covered only by a school-level grant.
+pub fn ensure_league(orgs: &PersonOrgs, grants: &Grants, p: Permission) -> Result<(), Forbidden> {
+    let only_league = PersonOrgs {
+        party: None,
+        league: orgs.league.clone(),
+    };
+    only_league.ensure(grants, p)
+}
+
+/// What the Party pipeline needs from the League about `person` at step 3: whether they are a
+/// 团员, and their latest accepted recommendation with its validity.
+pub async fn party_facts(
+    st: &AppState,
+    c: &impl ConnectionTrait,
+    u: &CurrentUser,
+    person: &Person,
+) -> AppResult<(bool, Option<Recommendation>)> {
+    let status =
+        PoliticalStatus::from_code(&person.political_status).unwrap_or(PoliticalStatus::Masses);
+    let member = is_league_member(status, person.league_joined_on);
+    let recs = dbleague::recommendations_of(c, u.tenant, PersonId(person.id)).await?;
+    let s = settings(st, u).await?;
+    Ok((
+        member,
+        dbleague::latest_accepted(&recs).map(|d| s.recommendation(d)),
+    ))
+}
