@@ -53,6 +53,7 @@ macro_rules! coded {
 }
 
 mod checks;
+pub mod materials;
 mod record;
 mod rules;
 mod settings;
@@ -62,6 +63,7 @@ mod steps;
 mod tests;
 
 pub use checks::{Introducer, age_at, check_branch_vote, check_cultivators, check_introducers};
+pub use materials::{Material, Required, checklist, required_for};
 pub use record::{Checked, DateField, Fact, History, Milestone, StepFacts, Vote};
 pub use rules::{CULTIVATORS, Citation, INTRODUCERS, Refusal, RuleId};
 pub use settings::PipelineSettings;
