@@ -60,10 +60,8 @@ macro_rules! files {
     };
 }
 
-const ZH: &[(&str, &str)] =
-    files!("zh-CN": "common", "people", "roster", "web", "orgs", "members", "api", "pipeline");
-const EN: &[(&str, &str)] =
-    files!("en": "common", "people", "roster", "web", "orgs", "members", "api", "pipeline");
+const ZH: &[(&str, &str)] = files!("zh-CN": "common", "people", "roster", "web", "orgs", "members", "api", "pipeline", "dossier");
+const EN: &[(&str, &str)] = files!("en": "common", "people", "roster", "web", "orgs", "members", "api", "pipeline", "dossier");
 
 type Table = HashMap<String, String>;
 

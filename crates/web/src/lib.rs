@@ -8,6 +8,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod clock;
+pub mod dossier;
 pub mod error;
 pub mod fmt;
 pub mod health;
@@ -78,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .route("/members/export.xlsx", get(members::export_members))
         .route("/members/{id}", get(members::show_member))
         .route("/members/{id}/reveal-id", post(members::reveal_id_card))
+        .merge(dossier::routes())
         .nest("/api/v1", api::routes())
         .route("/api/openapi.json", get(api::openapi::openapi_json))
         .route("/assets/{name}", get(assets::serve))

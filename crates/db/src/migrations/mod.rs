@@ -38,6 +38,7 @@ macro_rules! ddl_migration {
 mod m0001_foundation;
 mod m0002_list_order;
 mod m0003_pipeline;
+mod m0005_dossier;
 
 use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_list_order::Migration),
             Box::new(m0003_pipeline::Migration),
+            Box::new(m0005_dossier::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@
 //! renders as `{"error": {"code", "message", "fields"}}` for `/api` paths. The permission checks
 //! are the same visible `ensure` calls as in the page handlers.
 
+mod dossier;
 mod me;
 mod members;
 pub mod openapi;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
             get(pipeline::show_pipeline).post(pipeline::record_step),
         )
         .route("/tokens", post(tokens::create_token))
+        .merge(dossier::routes())
 }
 
 /// A JSON request body; a malformed one is a 400 in the API's own error format (the `Json`

@@ -15,7 +15,7 @@ fn error_responses() -> Value {
     })
 }
 
-fn with_errors(ok: Value) -> Value {
+pub(super) fn with_errors(ok: Value) -> Value {
     let mut r = error_responses();
     if let (Some(map), Some(ok)) = (r.as_object_mut(), ok.as_object()) {
         for (k, v) in ok {
@@ -25,7 +25,7 @@ fn with_errors(ok: Value) -> Value {
     r
 }
 
-fn id_param() -> Value {
+pub(super) fn id_param() -> Value {
     json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64", "minimum": 1}})
 }
 
@@ -204,7 +204,7 @@ fn schemas() -> Value {
 /// The document itself.
 pub fn document() -> Value {
     let r = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
-    json!({
+    let mut doc = json!({
         "openapi": "3.0.3",
         "info": {
             "title": "RedBranch API",
@@ -270,7 +270,9 @@ pub fn document() -> Value {
             },
             "schemas": schemas()
         }
-    })
+    });
+    super::dossier::document_openapi(&mut doc);
+    doc
 }
 
 pub async fn openapi_json() -> Json<Value> {
@@ -309,6 +311,13 @@ mod tests {
             "/api/v1/members/{id}",
             "/api/v1/members/{id}/pipeline",
             "/api/v1/tokens",
+            "/api/v1/members/{id}/dossier",
+            "/api/v1/members/{id}/documents",
+            "/api/v1/members/{id}/documents/{doc}",
+            "/api/v1/members/{id}/remarks",
+            "/api/v1/members/{id}/remarks/{remark}/review",
+            "/api/v1/members/{id}/thought-reports",
+            "/api/v1/members/{id}/thought-reports/{report}/answer",
             "/healthz",
             "/readyz",
         ] {
