@@ -167,7 +167,6 @@ pub fn parse_text(field: &'static str, raw: &str) -> Result<String, FieldError> 
 
 #[cfg(test)]
 mod tests {
-    #![expect(clippy::unwrap_used, reason = "tests")]
 
     use super::*;
 

@@ -63,7 +63,6 @@ fn is_word_document(bytes: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    #![expect(clippy::unwrap_used, reason = "tests")]
 
     use std::io::Write;
 
