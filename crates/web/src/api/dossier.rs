@@ -16,12 +16,13 @@ use serde_json::{Value, json};
 
 use super::parse_json;
 use crate::dossier::{
-    self, AnswerInput, RemarkInput, ReportInput, ReviewInput, max_document_bytes, person_for,
+    self, AnswerInput, DossierView, RemarkInput, ReportInput, ReviewInput, max_document_bytes,
+    person_for,
 };
 use crate::error::AppResult;
 use crate::orgs::parse_id;
 use crate::page::Ctx;
-use crate::session::SignedIn;
+use crate::session::{CurrentUser, SignedIn};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -52,6 +53,12 @@ pub fn routes() -> Router<AppState> {
 
 type Created = (StatusCode, Json<Value>);
 
+/// The dossier of the person at `raw`, for a caller allowed to read it.
+async fn view(st: &AppState, ctx: &Ctx, u: &CurrentUser, raw: &str) -> AppResult<DossierView> {
+    let (person, _, _) = person_for(st, u, raw).await?;
+    dossier::load(st, ctx, u, PersonId(person.id)).await
+}
+
 /// The whole dossier: checklist per step, documents, remarks, reports.
 async fn show_dossier(
     State(st): State<AppState>,
@@ -59,9 +66,7 @@ async fn show_dossier(
     SignedIn(u): SignedIn,
     Path(raw): Path<String>,
 ) -> AppResult<Json<Value>> {
-    let (person, _, _) = person_for(&st, &u, &raw).await?;
-    let view = dossier::load(&st, &ctx, &u, PersonId(person.id)).await?;
-    Ok(Json(json!(view)))
+    Ok(Json(json!(view(&st, &ctx, &u, &raw).await?)))
 }
 
 async fn list_documents(
@@ -70,9 +75,8 @@ async fn list_documents(
     SignedIn(u): SignedIn,
     Path(raw): Path<String>,
 ) -> AppResult<Json<Value>> {
-    let (person, _, _) = person_for(&st, &u, &raw).await?;
-    let view = dossier::load(&st, &ctx, &u, PersonId(person.id)).await?;
-    Ok(Json(json!({"rows": view.documents})))
+    let rows = view(&st, &ctx, &u, &raw).await?.documents;
+    Ok(Json(json!({ "rows": rows })))
 }
 
 async fn list_remarks(
@@ -81,9 +85,8 @@ async fn list_remarks(
     SignedIn(u): SignedIn,
     Path(raw): Path<String>,
 ) -> AppResult<Json<Value>> {
-    let (person, _, _) = person_for(&st, &u, &raw).await?;
-    let view = dossier::load(&st, &ctx, &u, PersonId(person.id)).await?;
-    Ok(Json(json!({"rows": view.remarks})))
+    let rows = view(&st, &ctx, &u, &raw).await?.remarks;
+    Ok(Json(json!({ "rows": rows })))
 }
 
 async fn list_reports(
@@ -92,9 +95,8 @@ async fn list_reports(
     SignedIn(u): SignedIn,
     Path(raw): Path<String>,
 ) -> AppResult<Json<Value>> {
-    let (person, _, _) = person_for(&st, &u, &raw).await?;
-    let view = dossier::load(&st, &ctx, &u, PersonId(person.id)).await?;
-    Ok(Json(json!({"rows": view.reports})))
+    let rows = view(&st, &ctx, &u, &raw).await?.reports;
+    Ok(Json(json!({ "rows": rows })))
 }
 
 /// Multipart: `kind` (a material code), optional `step` (a step code), `file`.
