@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod auth;
 pub mod crypto;
+pub mod dossier;
 pub mod error;
 pub mod import;
 pub mod league;

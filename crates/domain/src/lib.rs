@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod authz;
 pub mod dates;
+pub mod dossier;
 pub mod error;
 pub mod org;
 pub mod people;

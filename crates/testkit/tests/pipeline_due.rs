@@ -218,3 +218,44 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    a_thought_report_handed_in_moves_the_next_one_a_quarter_on,
+    |app: TestApp| async move {
+        use sea_orm::ConnectionTrait;
+        seed(&app).await;
+        let b = app.world.people["B002"];
+        let by = app.world.users["school"].0;
+        let tenant = app.world.tenant.0;
+        app.db
+            .conn
+            .execute_unprepared(&format!(
+                "INSERT INTO thought_reports (tenant_id, person_id, quarter, body, submitted_by, \
+                 submitted_on, submitted_at) VALUES ({tenant}, {b}, '2024-Q2', '学习体会', {by}, \
+                 '2024-04-01', '2024-04-01 08:00:00+00')"
+            ))
+            .await
+            .unwrap();
+        let run = run_due(&app.db, app.world.tenant, d("2024-04-11"), true)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(run.overdue, 1, "only A001's talk is late: {run:?}");
+        let school = app.as_user("school").await;
+        let root = app.world.orgs["P"].id;
+        let board = json_of(
+            &app,
+            &school,
+            &format!("/api/v1/orgs/{root}/pipeline/board"),
+        )
+        .await;
+        let college_b = board["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == "乙学院党委")
+            .cloned()
+            .unwrap();
+        assert_eq!(college_b["overdue"], 0, "{board}");
+    }
+);

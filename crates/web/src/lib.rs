@@ -8,6 +8,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod clock;
+pub mod dossier;
 pub mod error;
 pub mod fmt;
 pub mod health;
@@ -85,6 +86,7 @@ pub fn router(state: AppState) -> Router {
             "/members/{id}/pipeline",
             get(pipeline::show_pipeline_page).post(pipeline::submit_step),
         )
+        .merge(dossier::routes())
         .nest("/api/v1", api::routes())
         .merge(pipeline::io_routes::routes())
         .route("/api/openapi.json", get(api::openapi::openapi_json))

@@ -39,6 +39,7 @@ mod m0001_foundation;
 mod m0002_list_order;
 mod m0003_pipeline;
 mod m0004_league;
+mod m0005_dossier;
 mod m0006_due;
 
 use sea_orm::DbBackend;
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_list_order::Migration),
             Box::new(m0003_pipeline::Migration),
             Box::new(m0004_league::Migration),
+            Box::new(m0005_dossier::Migration),
             Box::new(m0006_due::Migration),
         ]
     }

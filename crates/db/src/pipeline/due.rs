@@ -85,6 +85,30 @@ pub async fn people_in_pipeline(
         .collect())
 }
 
+/// The day of each person's latest 思想汇报 (one grouped query for the whole school).
+pub async fn last_reports(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+) -> Result<HashMap<i64, NaiveDate>, DbError> {
+    use crate::dossier::entity::thought_reports;
+    let rows: Vec<(i64, Option<NaiveDate>)> = thought_reports::Entity::find()
+        .select_only()
+        .column(thought_reports::Column::PersonId)
+        .column_as(
+            Expr::col(thought_reports::Column::SubmittedOn).max(),
+            "last",
+        )
+        .filter(thought_reports::Column::TenantId.eq(tenant.0))
+        .group_by(thought_reports::Column::PersonId)
+        .into_tuple()
+        .all(c)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(p, d)| Some((p, d?)))
+        .collect())
+}
+
 /// Claims `job` for `day`: true for the one caller that inserted the day's row.
 pub async fn claim(
     c: &impl ConnectionTrait,

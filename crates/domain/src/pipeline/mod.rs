@@ -55,6 +55,7 @@ macro_rules! coded {
 mod checks;
 mod due;
 pub mod import;
+pub mod materials;
 mod record;
 mod rules;
 mod settings;
@@ -65,6 +66,7 @@ mod tests;
 
 pub use checks::{Introducer, age_at, check_branch_vote, check_cultivators, check_introducers};
 pub use due::{DueItem, DueKind};
+pub use materials::{Material, Required, checklist, required_for};
 pub use record::{Checked, DateField, Fact, History, Milestone, StepFacts, Vote};
 pub use rules::{CULTIVATORS, Citation, INTRODUCERS, Refusal, RuleId};
 pub use settings::PipelineSettings;

@@ -5,6 +5,7 @@
 //! renders as `{"error": {"code", "message", "fields"}}` for `/api` paths. The permission checks
 //! are the same visible `ensure` calls as in the page handlers.
 
+mod dossier;
 mod league;
 mod me;
 mod members;
@@ -51,6 +52,7 @@ pub fn routes() -> Router<AppState> {
             "/recommendations/{id}/decision",
             post(league::decide_recommendation),
         )
+        .merge(dossier::routes())
 }
 
 /// A JSON request body; a malformed one is a 400 in the API's own error format (the `Json`

@@ -15,7 +15,7 @@ fn error_responses() -> Value {
     })
 }
 
-fn with_errors(ok: Value) -> Value {
+pub(super) fn with_errors(ok: Value) -> Value {
     let mut r = error_responses();
     if let (Some(map), Some(ok)) = (r.as_object_mut(), ok.as_object()) {
         for (k, v) in ok {
@@ -25,7 +25,7 @@ fn with_errors(ok: Value) -> Value {
     r
 }
 
-fn id_param() -> Value {
+pub(super) fn id_param() -> Value {
     json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64", "minimum": 1}})
 }
 
@@ -361,6 +361,7 @@ fn base_document() -> Value {
         }
     });
     crate::pipeline::io_routes::document_paths(&mut doc);
+    super::dossier::document_openapi(&mut doc);
     doc
 }
 
@@ -409,6 +410,13 @@ mod tests {
             "/api/v1/members/{id}/league",
             "/api/v1/orgs/{id}/recommendations",
             "/api/v1/recommendations/{id}/decision",
+            "/api/v1/members/{id}/dossier",
+            "/api/v1/members/{id}/documents",
+            "/api/v1/members/{id}/documents/{doc}",
+            "/api/v1/members/{id}/remarks",
+            "/api/v1/members/{id}/remarks/{remark}/review",
+            "/api/v1/members/{id}/thought-reports",
+            "/api/v1/members/{id}/thought-reports/{report}/answer",
             "/healthz",
             "/readyz",
         ] {

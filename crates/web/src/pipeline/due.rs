@@ -52,12 +52,12 @@ pub async fn run_due(
     let holders = dbdue::holders(c, tenant).await?;
     let paths = dbdue::org_paths(c, tenant).await?;
     let accounts = dbdue::accounts(c, tenant).await?;
+    let reports = dbdue::last_reports(c, tenant).await?;
     let mut rows = Vec::new();
     let mut notes = Vec::new();
     for p in &people {
-        // 思想汇报 are not recorded yet (the dossier is), so the quarter counts from the
-        // activist date until they are.
-        for item in s.due_items(&p.history, today, None) {
+        let last_report = reports.get(&p.person_id).copied();
+        for item in s.due_items(&p.history, today, last_report) {
             rows.push(DueRow {
                 person_id: p.person_id,
                 org_id: p.org_id,
