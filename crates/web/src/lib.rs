@@ -83,6 +83,11 @@ pub fn router(state: AppState) -> Router {
         .route("/members/{id}/reveal-id", post(members::reveal_id_card))
         .route("/pipeline", get(pipeline::board::show_board))
         .route(
+            "/members/{id}/league",
+            get(league::show_league::show_league_page)
+                .post(league::show_league::submit_league_step),
+        )
+        .route(
             "/members/{id}/pipeline",
             get(pipeline::show_pipeline_page).post(pipeline::submit_step),
         )

@@ -5,6 +5,7 @@
 mod decide;
 mod recommend;
 mod record;
+pub mod show_league;
 
 pub use decide::{DecisionRequest, decide_recommendation};
 pub use recommend::{CandidateRequest, RecommendRequest, record_recommendation};

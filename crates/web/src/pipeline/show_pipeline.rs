@@ -201,7 +201,7 @@ pub async fn show_pipeline_page(
 }
 
 /// The people named by 学号/工号 in `raw`, as ids; an unknown number is an error on `field`.
-async fn ids_of(
+pub(crate) async fn ids_of(
     st: &AppState,
     u: &CurrentUser,
     field: &'static str,
@@ -221,7 +221,8 @@ async fn ids_of(
     Ok(ids)
 }
 
-fn number(field: &'static str, raw: &str, errs: &mut FieldErrors) -> Option<u32> {
+/// A count typed into a form (blank is none); anything else than a whole number is an error.
+pub(crate) fn count(field: &'static str, raw: &str, errs: &mut FieldErrors) -> Option<u32> {
     let raw = raw.trim();
     if raw.is_empty() {
         return None;
@@ -252,11 +253,11 @@ pub async fn submit_step(
         on: f.on.clone(),
         cultivators: ids_of(&st, &u, "field.cultivators", &f.cultivators, &mut errs).await?,
         introducers: ids_of(&st, &u, "field.introducers", &f.introducers, &mut errs).await?,
-        training_days: number("field.training", &f.training_days, &mut errs),
-        training_hours: number("field.training", &f.training_hours, &mut errs),
-        entitled: number("field.vote", &f.entitled, &mut errs),
-        present: number("field.vote", &f.present, &mut errs),
-        yes: number("field.vote", &f.yes, &mut errs),
+        training_days: count("field.training", &f.training_days, &mut errs),
+        training_hours: count("field.training", &f.training_hours, &mut errs),
+        entitled: count("field.vote", &f.entitled, &mut errs),
+        present: count("field.vote", &f.present, &mut errs),
+        yes: count("field.vote", &f.yes, &mut errs),
         publicity_start: text(&f.publicity_start),
         publicity_end: text(&f.publicity_end),
         leaving_on: text(&f.leaving_on),
