@@ -69,7 +69,7 @@ impl MemberPage {
 }
 
 /// The ids of the orgs in one subtree, as a subquery the people indexes can be probed with.
-fn subtree_ids(tenant: TenantId, root: &OrgPath) -> sea_orm::sea_query::SelectStatement {
+pub(crate) fn subtree_ids(tenant: TenantId, root: &OrgPath) -> sea_orm::sea_query::SelectStatement {
     let (lo, hi) = root.subtree_range();
     sea_orm::sea_query::Query::select()
         .column(orgs::Column::Id)

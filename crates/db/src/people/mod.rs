@@ -2,6 +2,7 @@
 
 pub mod entity;
 mod list;
+pub(crate) use list::subtree_ids;
 
 use chrono::{NaiveDate, Utc};
 use redbranch_domain::org::{OrgId, Tree};

@@ -29,8 +29,9 @@ pub async fn status_counts(
     tenant: TenantId,
     root: &OrgPath,
 ) -> Result<Vec<StatusCount>, DbError> {
-    let (lo, hi) = root.subtree_range();
     let path = Expr::col((orgs::Entity, orgs::Column::Path));
+    // The subtree's org ids first, then their people through `people_scope`: a college's few
+    // hundred, not the school's whole pipeline filtered by path afterwards.
     Ok(people::Entity::find()
         .select_only()
         .column_as(path.clone(), "path")
@@ -45,8 +46,10 @@ pub async fn status_counts(
         )
         .filter(people::Column::TenantId.eq(tenant.0))
         .filter(people::Column::PoliticalStatus.is_in(IN_PIPELINE.iter().map(|s| s.code())))
-        .filter(path.clone().gte(lo))
-        .filter(path.clone().lt(hi))
+        .filter(
+            Expr::col((people::Entity, people::Column::PartyOrgId))
+                .in_subquery(crate::people::subtree_ids(tenant, root)),
+        )
         .group_by(path)
         .group_by(people::Column::PoliticalStatus)
         .into_model::<StatusCount>()

@@ -296,7 +296,6 @@ pub async fn notify(
 
 /// The school's deadlines of people whose branch is in `root`'s subtree, joined to the branch.
 pub(super) fn within(tenant: TenantId, root: &OrgPath) -> sea_orm::Select<pipeline_due::Entity> {
-    let (lo, hi) = root.subtree_range();
     pipeline_due::Entity::find()
         .join(
             sea_orm::JoinType::InnerJoin,
@@ -306,8 +305,10 @@ pub(super) fn within(tenant: TenantId, root: &OrgPath) -> sea_orm::Select<pipeli
                 .into(),
         )
         .filter(pipeline_due::Column::TenantId.eq(tenant.0))
-        .filter(Expr::col((orgs::Entity, orgs::Column::Path)).gte(lo))
-        .filter(Expr::col((orgs::Entity, orgs::Column::Path)).lt(hi))
+        .filter(
+            Expr::col((pipeline_due::Entity, pipeline_due::Column::OrgId))
+                .in_subquery(crate::people::subtree_ids(tenant, root)),
+        )
 }
 
 /// One deadline as a home page or board lists it.
