@@ -28,6 +28,26 @@ struct SettingsPage {
     policy: SecurityPolicy,
 }
 
+/// One section of the school's stored settings (`"pipeline"`, `"league"`, `"dossier"`): the
+/// section's defaults, with what the school has set. A section that does not parse is a server
+/// error rather than a silent fallback, since its types refuse unknown keys on purpose.
+pub async fn school_section<T: serde::de::DeserializeOwned + Default>(
+    c: &impl redbranch_db::ConnectionTrait,
+    tenant: tenants::TenantId,
+    key: &str,
+) -> AppResult<T> {
+    let t = tenants::get(c, tenant).await?;
+    let stored = serde_json::from_str::<serde_json::Value>(&t.settings)
+        .ok()
+        .and_then(|v| v.get(key).cloned());
+    match stored {
+        Some(v) => serde_json::from_value(v).map_err(|e| {
+            AppError::Internal(anyhow::anyhow!("school {key} settings unreadable: {e}"))
+        }),
+        None => Ok(T::default()),
+    }
+}
+
 /// Settings belong to the whole school: the permission must be held on a root of a tree.
 async fn ensure_school_level(st: &AppState, u: &CurrentUser) -> AppResult<()> {
     let roots = redbranch_db::org::roots(&st.db.conn, u.tenant).await?;

@@ -27,7 +27,6 @@ use redbranch_db::people::{self as dbpeople, Person, PersonId};
 use redbranch_domain::authz::{Forbidden, Permission};
 use redbranch_domain::dossier::DossierSettings;
 use redbranch_domain::pipeline::Material;
-use serde_json::Value;
 
 use crate::error::{AppError, AppResult};
 use crate::members::PersonOrgs;
@@ -111,16 +110,7 @@ pub async fn person_for(
 
 /// The school's dossier settings: the defaults, with what the school set under `"dossier"`.
 pub async fn settings(st: &AppState, u: &CurrentUser) -> AppResult<DossierSettings> {
-    let t = redbranch_db::tenants::get(&st.db.conn, u.tenant).await?;
-    let stored = serde_json::from_str::<Value>(&t.settings)
-        .ok()
-        .and_then(|v| v.get("dossier").cloned());
-    Ok(match stored {
-        Some(v) => serde_json::from_value(v).map_err(|e| {
-            AppError::Internal(anyhow::anyhow!("school dossier settings unreadable: {e}"))
-        })?,
-        None => DossierSettings::default(),
-    })
+    crate::settings::school_section(&st.db.conn, u.tenant, "dossier").await
 }
 
 /// The largest document the school accepts now, capped by the server's upload limit.

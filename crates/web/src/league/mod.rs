@@ -17,25 +17,15 @@ use redbranch_db::people::{Person, PersonId};
 use redbranch_domain::authz::{Forbidden, Grants, Permission};
 use redbranch_domain::league::{LeagueSettings, Recommendation, is_league_member};
 use redbranch_domain::people::PoliticalStatus;
-use serde_json::Value;
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::members::PersonOrgs;
 use crate::session::CurrentUser;
 use crate::state::AppState;
 
 /// The school's League settings: the defaults, with what the school set under `"league"`.
 pub async fn settings(st: &AppState, u: &CurrentUser) -> AppResult<LeagueSettings> {
-    let t = redbranch_db::tenants::get(&st.db.conn, u.tenant).await?;
-    let stored = serde_json::from_str::<Value>(&t.settings)
-        .ok()
-        .and_then(|v| v.get("league").cloned());
-    Ok(match stored {
-        Some(v) => serde_json::from_value(v).map_err(|e| {
-            AppError::Internal(anyhow::anyhow!("school league settings unreadable: {e}"))
-        })?,
-        None => LeagueSettings::default(),
-    })
+    crate::settings::school_section(&st.db.conn, u.tenant, "league").await
 }
 
 /// `p` on the person's League org: League work is the League's, so a Party-only grant does not

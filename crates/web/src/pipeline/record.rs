@@ -14,7 +14,7 @@ use redbranch_domain::pipeline::{
     Fact, Introducer, PipelineSettings, Refusal, Step, StepFacts, Vote,
 };
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::error::{AppError, AppResult};
 use crate::members::PersonOrgs;
@@ -69,16 +69,7 @@ pub async fn settings_of(
     c: &impl ConnectionTrait,
     tenant: redbranch_db::tenants::TenantId,
 ) -> AppResult<PipelineSettings> {
-    let t = redbranch_db::tenants::get(c, tenant).await?;
-    let stored = serde_json::from_str::<Value>(&t.settings)
-        .ok()
-        .and_then(|v| v.get("pipeline").cloned());
-    Ok(match stored {
-        Some(v) => serde_json::from_value(v).map_err(|e| {
-            AppError::Internal(anyhow::anyhow!("school pipeline settings unreadable: {e}"))
-        })?,
-        None => PipelineSettings::default(),
-    })
+    crate::settings::school_section(c, tenant, "pipeline").await
 }
 
 fn date(field: &'static str, raw: &str, errs: &mut FieldErrors) -> Option<NaiveDate> {
