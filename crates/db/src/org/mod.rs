@@ -53,6 +53,19 @@ pub async fn get(c: &impl ConnectionTrait, tenant: TenantId, id: OrgId) -> Resul
         .ok_or(DbError::NotFound)
 }
 
+/// The orgs with these ids (one query; unknown ids are left out).
+pub async fn by_ids(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    ids: &[i64],
+) -> Result<Vec<Org>, DbError> {
+    Ok(orgs::Entity::find()
+        .filter(orgs::Column::TenantId.eq(tenant.0))
+        .filter(orgs::Column::Id.is_in(ids.iter().copied()))
+        .all(c)
+        .await?)
+}
+
 pub async fn by_code(
     c: &impl ConnectionTrait,
     tenant: TenantId,

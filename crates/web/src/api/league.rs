@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use super::parse_json;
 use crate::error::{AppError, AppResult};
 use crate::league::{self, DecisionRequest, LeagueRequest, RecommendRequest, ensure_league};
-use crate::members::PersonOrgs;
+use crate::members::{PersonOrgs, viewable_person};
 use crate::orgs::parse_id;
 use crate::page::Ctx;
 use crate::session::SignedIn;
@@ -36,11 +36,7 @@ pub async fn show_league(
     SignedIn(u): SignedIn,
     Path(raw): Path<String>,
 ) -> AppResult<Json<Value>> {
-    let person = dbpeople::get(&st.db.conn, u.tenant, PersonId(parse_id(&raw)?)).await?;
-    let orgs = PersonOrgs::of(&st, u.tenant, &person).await?;
-    if u.person_id != Some(person.id) {
-        orgs.ensure(&u.grants, Permission::ViewMembers)?;
-    }
+    let (person, _) = viewable_person(&st, &u, &raw).await?;
     let c = &st.db.conn;
     let steps = dbleague::league_steps_of(c, u.tenant, PersonId(person.id)).await?;
     let history = dbleague::history(&steps);

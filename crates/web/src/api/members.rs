@@ -7,8 +7,7 @@ use redbranch_domain::authz::{Forbidden, Permission};
 use serde_json::{Value, json};
 
 use crate::error::{AppError, AppResult};
-use crate::members::{MemberQuery, PersonOrgs};
-use crate::orgs::parse_id;
+use crate::members::MemberQuery;
 use crate::session::SignedIn;
 use crate::state::AppState;
 
@@ -36,13 +35,8 @@ pub async fn show_member(
     SignedIn(u): SignedIn,
     Path(raw): Path<String>,
 ) -> AppResult<Json<Value>> {
-    let id = parse_id(&raw)?;
-    let p = dbpeople::get(&st.db.conn, u.tenant, PersonId(id)).await?;
-    let orgs = PersonOrgs::of(&st, u.tenant, &p).await?;
     // The same rule as the profile page: oneself, or ViewMembers on the person's org.
-    if u.person_id != Some(p.id) {
-        orgs.ensure(&u.grants, Permission::ViewMembers)?;
-    }
+    let (p, orgs) = crate::members::viewable_person(&st, &u, &raw).await?;
     let memberships = dbpeople::memberships(&st.db.conn, u.tenant, PersonId(p.id)).await?;
     Ok(Json(json!({
         "id": p.id, "student_no": p.student_no, "name": p.name, "gender": p.gender, "ethnicity": p.ethnicity,

@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use redbranch_db::TransactionTrait;
-use redbranch_db::people::{self as dbpeople, Person, PersonId};
+use redbranch_db::people::PersonId;
 use redbranch_db::pipeline as dbpipeline;
 use redbranch_domain::authz::Permission;
 use redbranch_domain::pipeline::Step;
@@ -16,29 +16,12 @@ use serde_json::{Value, json};
 
 use super::parse_json;
 use crate::error::AppResult;
-use crate::members::PersonOrgs;
-use crate::orgs::parse_id;
+use crate::members::viewable_person;
 use crate::page::Ctx;
 use crate::pipeline::{self, RecordRequest, settings};
 use crate::render::field_message;
-use crate::session::{CurrentUser, SignedIn};
+use crate::session::SignedIn;
 use crate::state::AppState;
-
-/// The person and their orgs, if `u` may act on them with `p`.
-async fn person_for(
-    st: &AppState,
-    u: &CurrentUser,
-    raw: &str,
-    p: Permission,
-) -> AppResult<(Person, PersonOrgs)> {
-    let id = parse_id(raw)?;
-    let person = dbpeople::get(&st.db.conn, u.tenant, PersonId(id)).await?;
-    let orgs = PersonOrgs::of(st, u.tenant, &person).await?;
-    if !(p == Permission::ViewMembers && u.person_id == Some(person.id)) {
-        orgs.ensure(&u.grants, p)?;
-    }
-    Ok((person, orgs))
-}
 
 fn step_json(locale: Locale, step: Step) -> Value {
     json!({
@@ -53,7 +36,7 @@ pub async fn show_pipeline(
     SignedIn(u): SignedIn,
     Path(raw): Path<String>,
 ) -> AppResult<Json<Value>> {
-    let (person, _) = person_for(&st, &u, &raw, Permission::ViewMembers).await?;
+    let (person, _) = viewable_person(&st, &u, &raw).await?;
     let steps = dbpipeline::steps_of(&st.db.conn, u.tenant, PersonId(person.id)).await?;
     let history = dbpipeline::history(&steps);
     let s = settings(&st, &u).await?;
@@ -88,7 +71,8 @@ pub async fn record_step(
     Path(raw): Path<String>,
     body: Bytes,
 ) -> AppResult<(StatusCode, Json<Value>)> {
-    let (person, orgs) = person_for(&st, &u, &raw, Permission::RecordPipeline).await?;
+    let (person, orgs) = viewable_person(&st, &u, &raw).await?;
+    orgs.ensure(&u.grants, Permission::RecordPipeline)?;
     let req: RecordRequest = parse_json(&body)?;
     let s = settings(&st, &u).await?;
     let txn = st.db.conn.begin().await?;

@@ -133,7 +133,7 @@ async fn render_page(
         .into_iter()
         .map(|(r, m)| {
             let decision = match r.decision.as_deref() {
-                Some("accepted") => ctx.t("league_ui.accepted"),
+                Some(dbleague::ACCEPTED) => ctx.t("league_ui.accepted"),
                 Some(_) => ctx.t("league_ui.declined"),
                 None => ctx.t("league_ui.undecided"),
             };

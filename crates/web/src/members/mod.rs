@@ -204,6 +204,33 @@ impl PersonOrgs {
         })
     }
 
+    /// [`PersonOrgs::of`] for many people with one query (imports, bulk actions, lists), keyed
+    /// by person id.
+    pub async fn of_many<'a>(
+        st: &AppState,
+        tenant: TenantId,
+        people: impl IntoIterator<Item = &'a Person>,
+    ) -> AppResult<std::collections::HashMap<i64, Self>> {
+        let people: Vec<&Person> = people.into_iter().collect();
+        let ids: Vec<i64> = people
+            .iter()
+            .flat_map(|p| [p.party_org_id, p.league_org_id])
+            .flatten()
+            .collect();
+        let orgs = dborg::by_ids(&st.db.conn, tenant, &ids).await?;
+        let find = |id: Option<i64>| id.and_then(|id| orgs.iter().find(|o| o.id == id).cloned());
+        Ok(people
+            .iter()
+            .map(|p| {
+                let o = Self {
+                    party: find(p.party_org_id),
+                    league: find(p.league_org_id),
+                };
+                (p.id, o)
+            })
+            .collect())
+    }
+
     /// `p` on either of the person's orgs. Someone in no org at all is covered only by a
     /// school-level grant (one held on the top of a tree), so that a branch secretary cannot see
     /// everyone who has not been placed yet.

@@ -210,7 +210,7 @@ async fn timeline(
                 ctx.t("members.event_recommended").to_string(),
             ));
         }
-        if rec.decision.as_deref() == Some("accepted")
+        if rec.decision.as_deref() == Some(redbranch_db::league::ACCEPTED)
             && let Some(on) = rec.decided_on
         {
             items.push((

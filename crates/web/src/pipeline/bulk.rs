@@ -114,6 +114,7 @@ pub async fn record_for_all(
     }
     let s = settings(st, u).await?;
     let people = dbpeople::by_ids(&st.db.conn, u.tenant, &ids).await?;
+    let org_of = PersonOrgs::of_many(st, u.tenant, &people).await?;
     let txn = st.db.conn.begin().await?;
     let mut refused = Vec::new();
     for id in ids.iter().copied() {
@@ -121,7 +122,7 @@ pub async fn record_for_all(
             refused.push(refusal_of(locale, None, id, Vec::new()));
             continue;
         };
-        let orgs = PersonOrgs::of(st, u.tenant, p).await?;
+        let orgs = org_of.get(&p.id).cloned().unwrap_or_default();
         if let Err(e) = orgs.ensure(&u.grants, Permission::RecordPipeline) {
             let msgs = messages_of(locale, &AppError::Forbidden(e)).unwrap_or_default();
             refused.push(refusal_of(locale, Some(p), id, msgs));

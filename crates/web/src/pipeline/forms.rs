@@ -296,6 +296,8 @@ pub async fn publicity_form(
     }
     errs.into_result()?;
     let people = dbpeople::by_ids(&st.db.conn, u.tenant, &ids).await?;
+    let org_of = PersonOrgs::of_many(&st, u.tenant, &people).await?;
+    let steps_of = redbranch_db::pipeline::io::steps_of_many(&st.db.conn, u.tenant, &ids).await?;
     let mut rows = Vec::new();
     for id in &ids {
         let p = people
@@ -303,7 +305,7 @@ pub async fn publicity_form(
             .find(|p| p.id == *id)
             .ok_or(AppError::BadRequest("unknown_person"))?;
         // Only people of this org's subtree: a 公示 lists the branch's own candidates.
-        let orgs = PersonOrgs::of(&st, u.tenant, p).await?;
+        let orgs = org_of.get(&p.id).cloned().unwrap_or_default();
         let inside = [&orgs.party, &orgs.league]
             .into_iter()
             .flatten()
@@ -313,7 +315,7 @@ pub async fn publicity_form(
                 Permission::ViewMembers,
             )));
         }
-        let steps = dbpipeline::steps_of(&st.db.conn, u.tenant, PersonId(p.id)).await?;
+        let steps = steps_of.get(&p.id).map_or(&[][..], Vec::as_slice);
         let on = |s: Step| {
             steps
                 .iter()

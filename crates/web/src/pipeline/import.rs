@@ -132,6 +132,7 @@ async fn check(
     let named = dbio::by_names(&st.db.conn, u.tenant, &names).await?;
     let ids: Vec<i64> = people.values().map(|p| p.id).collect();
     let recorded = dbio::steps_of_many(&st.db.conn, u.tenant, &ids).await?;
+    let org_of = PersonOrgs::of_many(st, u.tenant, people.values()).await?;
     let mut seen = HashSet::new();
     let mut planned = Vec::new();
     for row in parsed.rows {
@@ -162,7 +163,7 @@ async fn check(
                     .with("name", &person.name),
             );
         }
-        let orgs = PersonOrgs::of(st, u.tenant, person).await?;
+        let orgs = org_of.get(&person.id).cloned().unwrap_or_default();
         if orgs.ensure(&u.grants, Permission::RecordPipeline).is_err() {
             issue(
                 no_col,
