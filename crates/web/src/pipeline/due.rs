@@ -6,6 +6,7 @@
 //! Several nodes may serve one database: each tries to claim the day's run by inserting its
 //! row, and only the node that inserted it runs the job.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -55,6 +56,9 @@ pub async fn run_due(
     let reports = dbdue::last_reports(c, tenant).await?;
     let mut rows = Vec::new();
     let mut notes = Vec::new();
+    // Who acts on a branch's deadlines, worked out once per branch and kind of deadline rather
+    // than by scanning every role in the school for each of tens of thousands of deadlines.
+    let mut actors: HashMap<(i64, bool), Vec<i64>> = HashMap::new();
     for p in &people {
         let last_report = reports.get(&p.person_id).copied();
         for item in s.due_items(&p.history, today, last_report) {
@@ -65,13 +69,21 @@ pub async fn run_due(
                 due_on: item.due_on,
                 overdue: item.overdue,
             });
-            let branch = p.org_id.and_then(|id| paths.get(&id));
-            let mut told: Vec<i64> = holders
-                .iter()
-                .filter(|h| branch.is_some_and(|b| h.path.contains(b)))
-                .filter(|h| must_act(h.role, item.kind, h.path.depth(), branch))
-                .map(|h| h.user_id)
-                .collect();
+            let higher = item.kind.by_higher_committee();
+            let mut told = match p.org_id.and_then(|id| Some((id, paths.get(&id)?))) {
+                Some((id, branch)) => actors
+                    .entry((id, higher))
+                    .or_insert_with(|| {
+                        holders
+                            .iter()
+                            .filter(|h| h.path.contains(branch))
+                            .filter(|h| must_act(h.role, higher, h.path == *branch))
+                            .map(|h| h.user_id)
+                            .collect()
+                    })
+                    .clone(),
+                None => Vec::new(),
+            };
             if item.kind == DueKind::ThoughtReport
                 && let Some(own) = accounts.get(&p.person_id)
             {
@@ -111,19 +123,14 @@ pub async fn run_due(
     }))
 }
 
-/// Whether a role held at `depth` must act on a deadline of `kind` for a person of `branch`:
-/// the branch's own secretary and committee act on the branch's deadlines; the 组织员 and the
-/// college act on the higher committee's. School-wide roles see counts, not every message.
-fn must_act(
-    role: Role,
-    kind: DueKind,
-    depth: usize,
-    branch: Option<&redbranch_domain::org::OrgPath>,
-) -> bool {
-    let at_branch = branch.is_some_and(|b| b.depth() == depth);
+/// Whether a role must act on a deadline for a person of a branch it covers: the branch's own
+/// secretary and committee (`at_branch`) act on the branch's deadlines; the 组织员 and the
+/// college act on the higher committee's (`higher`). School-wide roles see counts, not every
+/// message.
+fn must_act(role: Role, higher: bool, at_branch: bool) -> bool {
     match role {
-        Role::BranchSecretary | Role::BranchCommittee => at_branch && !kind.by_higher_committee(),
-        Role::Organiser | Role::CollegeAdmin => kind.by_higher_committee(),
+        Role::BranchSecretary | Role::BranchCommittee => at_branch && !higher,
+        Role::Organiser | Role::CollegeAdmin => higher,
         Role::Member | Role::SchoolAdmin | Role::SystemAdmin => false,
     }
 }
