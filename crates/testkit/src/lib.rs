@@ -231,6 +231,58 @@ impl TestApp {
     }
 }
 
+/// A signed-in client and the CSRF token its session carries, for the JSON API.
+pub type Session = (reqwest::Client, String);
+
+impl TestApp {
+    /// Signs `login` in (password [`PASSWORD`]) and reads its CSRF token, for API calls.
+    pub async fn session(&self, login: &str) -> Session {
+        let c = self.as_user(login).await;
+        let token = self.csrf(&c, "/me").await;
+        (c, token)
+    }
+
+    /// `POST path` with a JSON body; the status and the JSON answer (`null` if none).
+    pub async fn post_json(
+        &self,
+        (c, csrf): &Session,
+        path: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let res = c
+            .post(self.url(path))
+            .header("x-csrf-token", csrf)
+            .json(&body)
+            .send()
+            .await
+            .expect("POST");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// Runs one SQL statement on the test database (to set up what no page offers yet).
+    pub async fn sql(&self, statement: &str) {
+        self.db
+            .conn
+            .execute_unprepared(statement)
+            .await
+            .unwrap_or_else(|e| panic!("{statement}: {e}"));
+    }
+}
+
+/// The field messages of a refused API request, joined with " | ".
+pub fn field_messages(v: &serde_json::Value) -> String {
+    v["error"]["fields"]
+        .as_array()
+        .map(|f| {
+            f.iter()
+                .filter_map(|x| x["message"].as_str())
+                .collect::<Vec<_>>()
+                .join(" | ")
+        })
+        .unwrap_or_default()
+}
+
 /// Extracts the CSRF token from a page.
 pub fn csrf_of(html: &str) -> String {
     html.split("name=\"csrf-token\" content=\"")

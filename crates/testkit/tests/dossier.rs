@@ -13,18 +13,12 @@ use redbranch_db::people::PersonId;
 use redbranch_db::pipeline::{self as dbpipeline, NewStep};
 use redbranch_domain::authz::Role;
 use redbranch_domain::pipeline::Step;
-use redbranch_testkit::{PASSWORD, TestApp, both_backends};
+use redbranch_testkit::{PASSWORD, Session, TestApp, both_backends, field_messages};
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
 /// A small but real PDF header and body.
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
-
-async fn signed_in(app: &TestApp, login: &str) -> (reqwest::Client, String) {
-    let c = app.as_user(login).await;
-    let token = app.csrf(&c, "/me").await;
-    (c, token)
-}
 
 /// A user for `person` with `role` on `orgs` (none: an account with no grant at all).
 async fn add_user(app: &TestApp, login: &str, person: Option<i64>, role: Role, orgs: &[&str]) {
@@ -72,7 +66,7 @@ async fn assign_cultivators(app: &TestApp, person: i64, cultivators: &[i64]) {
 
 async fn upload(
     app: &TestApp,
-    (c, csrf): &(reqwest::Client, String),
+    (c, csrf): &Session,
     person: i64,
     (kind, filename, bytes): (&str, &str, Vec<u8>),
 ) -> (u16, Value) {
@@ -97,35 +91,6 @@ async fn upload(
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
-async fn post_json(
-    app: &TestApp,
-    (c, csrf): &(reqwest::Client, String),
-    path: &str,
-    body: Value,
-) -> (u16, Value) {
-    let res = c
-        .post(app.url(path))
-        .header("x-csrf-token", csrf)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
-
-fn messages(v: &Value) -> String {
-    v["error"]["fields"]
-        .as_array()
-        .map(|f| {
-            f.iter()
-                .filter_map(|x| x["message"].as_str())
-                .collect::<Vec<_>>()
-                .join(" | ")
-        })
-        .unwrap_or_default()
-}
-
 async fn count(app: &TestApp, table: &str) -> i64 {
     use sea_orm::{ConnectionTrait, Statement};
     let sql = format!("SELECT COUNT(*) AS n FROM {table}");
@@ -147,7 +112,7 @@ both_backends!(
     a_pdf_goes_in_and_comes_back_byte_identical_with_safe_headers,
     |app: TestApp| async move {
         let a = app.world.people["A001"];
-        let sec = signed_in(&app, "seca").await;
+        let sec = app.session("seca").await;
         let (status, body) = upload(
             &app,
             &sec,
@@ -177,7 +142,7 @@ both_backends!(
         assert_eq!(res.bytes().await.unwrap().as_ref(), PDF);
 
         // The person reads their own dossier: the checklist shows the application as uploaded.
-        let me = signed_in(&app, "stua").await;
+        let me = app.session("stua").await;
         let html = app.text(&me.0, &format!("/members/{a}/dossier")).await;
         assert!(
             html.contains("入党申请书.pdf"),
@@ -198,26 +163,29 @@ both_backends!(
     an_exe_renamed_pdf_and_an_oversize_file_are_refused_and_nothing_is_written,
     |app: TestApp| async move {
         let a = app.world.people["A001"];
-        let sec = signed_in(&app, "seca").await;
+        let sec = app.session("seca").await;
         let exe = b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xFF\xFF".to_vec();
         let (status, body) = upload(&app, &sec, a, ("application_letter", "申请书.pdf", exe)).await;
         assert_eq!(status, 422, "{body}");
         assert_eq!(body["error"]["fields"][0]["field"], "document_file");
         assert!(
-            messages(&body).contains("文件："),
+            field_messages(&body).contains("文件："),
             "names the field: {body}"
         );
-        assert!(messages(&body).contains("PDF"), "{body}");
+        assert!(field_messages(&body).contains("PDF"), "{body}");
 
         let mut big = PDF.to_vec();
         big.resize(10 * 1024 * 1024 + 1, b' ');
         let (status, body) = upload(&app, &sec, a, ("application_letter", "big.pdf", big)).await;
         assert_eq!(status, 422, "{body}");
-        assert!(messages(&body).contains("10 MB"), "names the limit: {body}");
+        assert!(
+            field_messages(&body).contains("10 MB"),
+            "names the limit: {body}"
+        );
 
         let (status, body) = upload(&app, &sec, a, ("no_such_kind", "a.pdf", PDF.to_vec())).await;
         assert_eq!(status, 422, "{body}");
-        assert!(messages(&body).contains("材料类别"), "{body}");
+        assert!(field_messages(&body).contains("材料类别"), "{body}");
 
         assert_eq!(count(&app, "documents").await, 0, "nothing stored");
         assert_eq!(
@@ -265,39 +233,29 @@ both_backends!(
             &["LB1"],
         )
         .await;
-        let mentor = signed_in(&app, "mentor").await;
+        let mentor = app.session("mentor").await;
         let path = format!("/api/v1/members/{a}/remarks");
-        let (status, _) = post_json(
-            &app,
-            &mentor,
-            &path,
-            json!({"kind": "thinking", "body": "x"}),
-        )
-        .await;
+        let (status, _) = app
+            .post_json(&mentor, &path, json!({"kind": "thinking", "body": "x"}))
+            .await;
         assert_eq!(status, 403, "not yet a cultivator");
 
         assign_cultivators(&app, a, &[app.world.people["B003"]]).await;
         app.clock.set_today("2025-10-15".parse().unwrap());
-        let (status, body) = post_json(
-            &app,
-            &mentor,
-            &path,
-            json!({"kind": "monthly", "body": "积极"}),
-        )
-        .await;
+        let (status, body) = app
+            .post_json(&mentor, &path, json!({"kind": "monthly", "body": "积极"}))
+            .await;
         assert_eq!(status, 422, "a monthly remark names its month: {body}");
-        assert!(messages(&body).contains("所评月份"), "{body}");
-        let (status, body) = post_json(
-            &app,
-            &mentor,
-            &path,
-            json!({"kind": "monthly", "period": "2025-11", "body": "积极"}),
-        )
-        .await;
+        assert!(field_messages(&body).contains("所评月份"), "{body}");
+        let (status, body) = app
+            .post_json(
+                &mentor,
+                &path,
+                json!({"kind": "monthly", "period": "2025-11", "body": "积极"}),
+            )
+            .await;
         assert_eq!(status, 422, "November has not begun: {body}");
-        let (status, body) = post_json(
-            &app,
-            &mentor,
+        let (status, body) = app.post_json(&mentor,
             &path,
             json!({"kind": "monthly", "period": "2025-09", "body": "学习认真，积极参加支部活动。"}),
         )
@@ -306,33 +264,37 @@ both_backends!(
         let remark = body["id"].as_i64().unwrap();
 
         // The person reads it but may neither write about themselves nor review.
-        let me = signed_in(&app, "stua").await;
-        let (status, _) = post_json(
-            &app,
-            &me,
-            &path,
-            json!({"kind": "thinking", "body": "我很好"}),
-        )
-        .await;
+        let me = app.session("stua").await;
+        let (status, _) = app
+            .post_json(&me, &path, json!({"kind": "thinking", "body": "我很好"}))
+            .await;
         assert_eq!(status, 403, "no remark on oneself");
         let review = format!("{path}/{remark}/review");
-        let (status, _) = post_json(&app, &me, &review, json!({"verdict": "agree"})).await;
+        let (status, _) = app
+            .post_json(&me, &review, json!({"verdict": "agree"}))
+            .await;
         assert_eq!(status, 403);
-        let (status, _) = post_json(&app, &mentor, &review, json!({"verdict": "agree"})).await;
+        let (status, _) = app
+            .post_json(&mentor, &review, json!({"verdict": "agree"}))
+            .await;
         assert_eq!(status, 403, "a cultivator does not review their own remark");
 
-        let com = signed_in(&app, "coma").await;
-        let (status, body) = post_json(&app, &com, &review, json!({"verdict": "comment"})).await;
+        let com = app.session("coma").await;
+        let (status, body) = app
+            .post_json(&com, &review, json!({"verdict": "comment"}))
+            .await;
         assert_eq!(status, 422, "a comment needs its text: {body}");
-        let (status, body) = post_json(
-            &app,
-            &com,
-            &review,
-            json!({"verdict": "comment", "comment": "请补充具体事例"}),
-        )
-        .await;
+        let (status, body) = app
+            .post_json(
+                &com,
+                &review,
+                json!({"verdict": "comment", "comment": "请补充具体事例"}),
+            )
+            .await;
         assert_eq!(status, 200, "{body}");
-        let (status, body) = post_json(&app, &com, &review, json!({"verdict": "agree"})).await;
+        let (status, body) = app
+            .post_json(&com, &review, json!({"verdict": "agree"}))
+            .await;
         assert_eq!(status, 409, "a review is not rewritten: {body}");
 
         let html = app.text(&me.0, &format!("/members/{a}/dossier")).await;
@@ -367,7 +329,7 @@ both_backends!(
         .await;
         assign_cultivators(&app, a, &[app.world.people["B003"]]).await;
         app.clock.set_today("2025-07-01".parse().unwrap());
-        let me = signed_in(&app, "stua").await;
+        let me = app.session("stua").await;
 
         // Through the page: a file and text in one form.
         let form = Form::new()
@@ -416,26 +378,22 @@ both_backends!(
         assert_eq!(report["document"]["filename"], "思想汇报.pdf");
         let id = report["id"].as_i64().unwrap();
 
-        let (status, _) = post_json(
-            &app,
-            &me,
-            &format!("/api/v1/members/{a}/thought-reports"),
-            json!({"quarter": "2025-Q3"}),
-        )
-        .await;
+        let (status, _) = app
+            .post_json(
+                &me,
+                &format!("/api/v1/members/{a}/thought-reports"),
+                json!({"quarter": "2025-Q3"}),
+            )
+            .await;
         assert_eq!(status, 422, "neither text nor file");
 
         let answer = format!("/api/v1/members/{a}/thought-reports/{id}/answer");
-        let (status, _) = post_json(&app, &me, &answer, json!({"answer": "好"})).await;
+        let (status, _) = app.post_json(&me, &answer, json!({"answer": "好"})).await;
         assert_eq!(status, 403, "the person does not answer their own report");
-        let mentor = signed_in(&app, "mentor").await;
-        let (status, body) = post_json(
-            &app,
-            &mentor,
-            &answer,
-            json!({"answer": "认识深刻，继续保持。"}),
-        )
-        .await;
+        let mentor = app.session("mentor").await;
+        let (status, body) = app
+            .post_json(&mentor, &answer, json!({"answer": "认识深刻，继续保持。"}))
+            .await;
         assert_eq!(status, 200, "{body}");
         let html = app.text(&me.0, &format!("/members/{a}/dossier")).await;
         assert!(
@@ -454,16 +412,16 @@ both_backends!(
     nobody_outside_the_branch_reaches_the_dossier_on_any_route,
     |app: TestApp| async move {
         let a = app.world.people["A001"];
-        let sec = signed_in(&app, "seca").await;
+        let sec = app.session("seca").await;
         let (_, doc) = upload(&app, &sec, a, ("application_letter", "a.pdf", PDF.to_vec())).await;
         let doc = doc["id"].as_i64().unwrap();
-        let (_, remark) = post_json(
-            &app,
-            &sec,
-            &format!("/api/v1/members/{a}/remarks"),
-            json!({"kind": "thinking", "body": "好"}),
-        )
-        .await;
+        let (_, remark) = app
+            .post_json(
+                &sec,
+                &format!("/api/v1/members/{a}/remarks"),
+                json!({"kind": "thinking", "body": "好"}),
+            )
+            .await;
         let remark = remark["id"].as_i64().unwrap();
         add_user(
             &app,
@@ -478,7 +436,7 @@ both_backends!(
         add_user(&app, "stub", None, Role::Member, &["LA1"]).await;
 
         for login in ["secb", "collegeb", "stub"] {
-            let who = signed_in(&app, login).await;
+            let who = app.session(login).await;
             for path in [
                 format!("/members/{a}/dossier"),
                 format!("/members/{a}/documents/{doc}"),
@@ -510,7 +468,7 @@ both_backends!(
                     json!({"answer": "x"}),
                 ),
             ] {
-                let (status, _) = post_json(&app, &who, &path, body).await;
+                let (status, _) = app.post_json(&who, &path, body).await;
                 assert_eq!(status, 403, "{login} POST {path}");
             }
             for path in [
@@ -525,7 +483,7 @@ both_backends!(
             }
         }
         // A student reading a fellow student's dossier is refused too.
-        let stua = signed_in(&app, "stua").await;
+        let stua = app.session("stua").await;
         let other = app.world.people["A002"];
         assert_eq!(
             app.status(&stua.0, &format!("/members/{other}/dossier"))

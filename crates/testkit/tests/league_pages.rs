@@ -2,20 +2,16 @@
 //! the form with the rule's message, and a student cannot record or read another's record.
 
 use redbranch_testkit::{TestApp, both_backends};
-use sea_orm::ConnectionTrait;
 
 both_backends!(
     the_league_branch_records_through_the_page_and_a_refusal_keeps_the_form,
     |app: TestApp| async move {
         let a = app.world.people["A002"];
-        app.db
-            .conn
-            .execute_unprepared(&format!(
-                "UPDATE people SET political_status = 'masses', birth_date = '2005-01-01' \
+        app.sql(&format!(
+            "UPDATE people SET political_status = 'masses', birth_date = '2005-01-01' \
                  WHERE id = {a}"
-            ))
-            .await
-            .unwrap();
+        ))
+        .await;
         app.clock
             .set_today(chrono::NaiveDate::from_ymd_opt(2023, 5, 1).unwrap());
         let sec = app.as_user("seca").await;

@@ -7,44 +7,13 @@
     reason = "test helpers outside #[test] functions: a step that fails is a failed test"
 )]
 
-use redbranch_testkit::{TestApp, both_backends};
+use redbranch_testkit::{Session, TestApp, both_backends, field_messages};
 use serde_json::{Value, json};
 
-/// Signs `login` in and returns the client with the CSRF token its session carries.
-async fn signed_in(app: &TestApp, login: &str) -> (reqwest::Client, String) {
-    let c = app.as_user(login).await;
-    let token = app.csrf(&c, "/me").await;
-    (c, token)
-}
-
-async fn post(
-    app: &TestApp,
-    (c, csrf): &(reqwest::Client, String),
-    person: i64,
-    body: Value,
-) -> (u16, Value) {
-    let res = c
-        .post(app.url(&format!("/api/v1/members/{person}/pipeline")))
-        .header("x-csrf-token", csrf)
-        .json(&body)
-        .send()
+/// Records a step of `person`'s pipeline through the API.
+async fn post(app: &TestApp, s: &Session, person: i64, body: Value) -> (u16, Value) {
+    app.post_json(s, &format!("/api/v1/members/{person}/pipeline"), body)
         .await
-        .unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
-
-/// The messages of a refused request, joined.
-fn messages(v: &Value) -> String {
-    v["error"]["fields"]
-        .as_array()
-        .map(|f| {
-            f.iter()
-                .filter_map(|x| x["message"].as_str())
-                .collect::<Vec<_>>()
-                .join(" | ")
-        })
-        .unwrap_or_default()
 }
 
 /// `before → after` of every audit entry with `action`.
@@ -73,22 +42,18 @@ async fn audited_changes(app: &TestApp, action: &str) -> Vec<String> {
 
 /// Sets (or, with `None`, clears) a person's birth date behind the application's back.
 async fn set_birth_date(app: &TestApp, person: i64, date: Option<&str>) {
-    use sea_orm::ConnectionTrait;
     let value = date.map_or("NULL".to_string(), |d| format!("'{d}'"));
-    app.db
-        .conn
-        .execute_unprepared(&format!(
-            "UPDATE people SET birth_date = {value} WHERE id = {person}"
-        ))
-        .await
-        .unwrap();
+    app.sql(&format!(
+        "UPDATE people SET birth_date = {value} WHERE id = {person}"
+    ))
+    .await;
 }
 
 both_backends!(
     a_branch_records_the_first_steps_in_order_and_the_applicant_becomes_an_activist,
     |app: TestApp| async move {
         let a = app.world.people["A001"];
-        let sec = signed_in(&app, "seca").await;
+        let sec = app.session("seca").await;
 
         set_birth_date(&app, a, None).await;
         let (status, body) = post(
@@ -99,7 +64,7 @@ both_backends!(
         )
         .await;
         assert_eq!(status, 422, "no birth date on record: {body}");
-        assert!(messages(&body).contains("出生日期"), "{body}");
+        assert!(field_messages(&body).contains("出生日期"), "{body}");
 
         set_birth_date(&app, a, Some("2006-03-02")).await;
         let (status, body) = post(
@@ -110,9 +75,9 @@ both_backends!(
         )
         .await;
         assert_eq!(status, 422, "one day short of 18: {body}");
-        assert!(messages(&body).contains("须年满 18 周岁"), "{body}");
+        assert!(field_messages(&body).contains("须年满 18 周岁"), "{body}");
         assert!(
-            messages(&body).contains("第五条"),
+            field_messages(&body).contains("第五条"),
             "the refusal cites the article: {body}"
         );
 
@@ -145,7 +110,7 @@ both_backends!(
         )
         .await;
         assert_eq!(status, 422);
-        assert!(messages(&body).contains("须先记录第 2 步"), "{body}");
+        assert!(field_messages(&body).contains("须先记录第 2 步"), "{body}");
 
         let (status, body) = post(
             &app,
@@ -155,7 +120,7 @@ both_backends!(
         )
         .await;
         assert_eq!(status, 422);
-        assert!(messages(&body).contains("最迟 2024-04-01"), "{body}");
+        assert!(field_messages(&body).contains("最迟 2024-04-01"), "{body}");
         let (status, _) = post(
             &app,
             &sec,
@@ -202,7 +167,7 @@ both_backends!(
     |app: TestApp| async move {
         let a = app.world.people["A001"];
         set_birth_date(&app, a, Some("2003-01-01")).await;
-        let sec = signed_in(&app, "seca").await;
+        let sec = app.session("seca").await;
         let (status, _) = post(
             &app,
             &sec,
@@ -216,7 +181,7 @@ both_backends!(
         let (status, body) = post(&app, &sec, a, late.clone()).await;
         assert_eq!(status, 422, "a branch secretary cannot override: {body}");
 
-        let admin = signed_in(&app, "collegea").await;
+        let admin = app.session("collegea").await;
         let mut no_reason = late.clone();
         no_reason["override_reason"] = json!("  ");
         let (status, _) = post(&app, &admin, a, no_reason).await;
@@ -248,7 +213,7 @@ both_backends!(
         set_birth_date(&app, a, Some("2003-01-01")).await;
         let step = json!({"step": "submit_application", "on": "2024-03-01"});
 
-        let sec = signed_in(&app, "seca").await;
+        let sec = app.session("seca").await;
         let (status, _) = post(&app, &sec, b, step.clone()).await;
         assert_eq!(status, 403, "branch A's secretary on college B's student");
         assert_eq!(
@@ -257,15 +222,15 @@ both_backends!(
             403
         );
 
-        let stu = signed_in(&app, "stua").await;
+        let stu = app.session("stua").await;
         let (status, _) = post(&app, &stu, a, step.clone()).await;
         assert_eq!(status, 403, "a student records nobody's steps");
 
-        let com = signed_in(&app, "coma").await;
+        let com = app.session("coma").await;
         let (status, body) = post(&app, &com, a, step).await;
         assert_eq!(status, 201, "a committee member of the branch may: {body}");
         // The refused attempts wrote nothing: the school administrator sees B's record empty.
-        let school = signed_in(&app, "school").await;
+        let school = app.session("school").await;
         let record: Value = serde_json::from_str(
             &app.text(&school.0, &format!("/api/v1/members/{b}/pipeline"))
                 .await,
@@ -284,7 +249,7 @@ both_backends!(
     |app: TestApp| async move {
         let a = app.world.people["A001"];
         set_birth_date(&app, a, Some("2003-01-01")).await;
-        let sec = signed_in(&app, "seca").await;
+        let sec = app.session("seca").await;
         app.clock
             .set_today(chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap());
         let (status, body) = post(
@@ -296,7 +261,7 @@ both_backends!(
         .await;
         assert_eq!(status, 422, "{body}");
         assert!(
-            messages(&body).contains("不能晚于今天（2024-03-01）"),
+            field_messages(&body).contains("不能晚于今天（2024-03-01）"),
             "{body}"
         );
         let (status, _) = post(
@@ -332,7 +297,7 @@ both_backends!(
                 .unwrap();
         }
         let pre_review = json!({"step": "pre_review", "on": "2024-06-05"});
-        let sec = signed_in(&app, "seca").await;
+        let sec = app.session("seca").await;
         let (status, body) = post(&app, &sec, a, pre_review.clone()).await;
         assert_eq!(status, 403, "a branch secretary records no 预审: {body}");
         let page = app.text(&sec.0, &format!("/members/{a}/pipeline")).await;
@@ -340,7 +305,7 @@ both_backends!(
             page.contains("下一步由上级党委") && !page.contains("id=\"next-step\""),
             "the branch sees the step is the higher committee's, with no form"
         );
-        let organiser = signed_in(&app, "organiser").await;
+        let organiser = app.session("organiser").await;
         let (status, body) = post(&app, &organiser, a, pre_review).await;
         assert_eq!(status, 201, "{body}");
     }

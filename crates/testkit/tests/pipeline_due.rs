@@ -222,20 +222,16 @@ both_backends!(
 both_backends!(
     a_thought_report_handed_in_moves_the_next_one_a_quarter_on,
     |app: TestApp| async move {
-        use sea_orm::ConnectionTrait;
         seed(&app).await;
         let b = app.world.people["B002"];
         let by = app.world.users["school"].0;
         let tenant = app.world.tenant.0;
-        app.db
-            .conn
-            .execute_unprepared(&format!(
-                "INSERT INTO thought_reports (tenant_id, person_id, quarter, body, submitted_by, \
+        app.sql(&format!(
+            "INSERT INTO thought_reports (tenant_id, person_id, quarter, body, submitted_by, \
                  submitted_on, submitted_at) VALUES ({tenant}, {b}, '2024-Q2', '学习体会', {by}, \
                  '2024-04-01', '2024-04-01 08:00:00+00')"
-            ))
-            .await
-            .unwrap();
+        ))
+        .await;
         let run = run_due(&app.db, app.world.tenant, d("2024-04-11"), true)
             .await
             .unwrap()

@@ -9,28 +9,8 @@
 use std::io::Read;
 
 use redbranch_sheets::Cell;
-use redbranch_testkit::{TestApp, both_backends};
+use redbranch_testkit::{Session, TestApp, both_backends};
 use serde_json::{Value, json};
-
-type Session = (reqwest::Client, String);
-
-async fn signed_in(app: &TestApp, login: &str) -> Session {
-    let c = app.as_user(login).await;
-    let token = app.csrf(&c, "/me").await;
-    (c, token)
-}
-
-async fn post_json(app: &TestApp, (c, csrf): &Session, path: &str, body: Value) -> (u16, Value) {
-    let res = c
-        .post(app.url(path))
-        .header("x-csrf-token", csrf)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
 
 async fn post_file(app: &TestApp, (c, csrf): &Session, query: &str, file: Vec<u8>) -> (u16, Value) {
     let res = c
@@ -55,14 +35,10 @@ async fn get_bytes(app: &TestApp, (c, _): &Session, path: &str) -> (u16, Vec<u8>
 }
 
 async fn set_birth_date(app: &TestApp, person: i64, date: &str) {
-    use sea_orm::ConnectionTrait;
-    app.db
-        .conn
-        .execute_unprepared(&format!(
-            "UPDATE people SET birth_date = '{date}' WHERE id = {person}"
-        ))
-        .await
-        .unwrap();
+    app.sql(&format!(
+        "UPDATE people SET birth_date = '{date}' WHERE id = {person}"
+    ))
+    .await;
 }
 
 async fn steps_of(app: &TestApp, s: &Session, person: i64) -> Vec<Value> {
@@ -124,14 +100,14 @@ both_backends!(
     |app: TestApp| async move {
         let a = app.world.person("A001");
         set_birth_date(&app, a, "2004-05-01").await;
-        let sec = signed_in(&app, "seca").await;
-        let (status, body) = post_json(
-            &app,
-            &sec,
-            &format!("/api/v1/members/{a}/pipeline"),
-            json!({"step": "submit_application", "on": "2024-03-01"}),
-        )
-        .await;
+        let sec = app.session("seca").await;
+        let (status, body) = app
+            .post_json(
+                &sec,
+                &format!("/api/v1/members/{a}/pipeline"),
+                json!({"step": "submit_application", "on": "2024-03-01"}),
+            )
+            .await;
         assert_eq!(status, 201, "{body}");
 
         let branch = app.world.org("PA1").id;
@@ -160,14 +136,14 @@ both_backends!(
         assert_eq!(json["rows"][0][1], "张伟");
 
         let other = app.world.org("PB1").id;
-        let college_a = signed_in(&app, "collegea").await;
+        let college_a = app.session("collegea").await;
         let (status, _) =
             get_bytes(&app, &college_a, &format!("/orgs/{other}/pipeline.xlsx")).await;
         assert_eq!(
             status, 403,
             "college A's admin may not export college B's branch"
         );
-        let student = signed_in(&app, "stua").await;
+        let student = app.session("stua").await;
         let (status, _) = get_bytes(&app, &student, &format!("/orgs/{branch}/pipeline.xlsx")).await;
         assert_eq!(status, 403, "a student may not export the branch");
     }
@@ -178,14 +154,14 @@ both_backends!(
     |app: TestApp| async move {
         let a = app.world.person("A001");
         set_birth_date(&app, a, "2004-05-01").await;
-        let sec = signed_in(&app, "seca").await;
-        let (status, _) = post_json(
-            &app,
-            &sec,
-            &format!("/api/v1/members/{a}/pipeline"),
-            json!({"step": "submit_application", "on": "2024-11-21"}),
-        )
-        .await;
+        let sec = app.session("seca").await;
+        let (status, _) = app
+            .post_json(
+                &sec,
+                &format!("/api/v1/members/{a}/pipeline"),
+                json!({"step": "submit_application", "on": "2024-11-21"}),
+            )
+            .await;
         assert_eq!(status, 201);
 
         let (status, docx) =
@@ -242,17 +218,11 @@ both_backends!(
         set_birth_date(&app, b, "2003-01-09").await;
         // 张伟 became an activist as a 群众 (not through the League's 推优, which a 团员 under
         // 28 would need).
-        {
-            use sea_orm::ConnectionTrait;
-            app.db
-                .conn
-                .execute_unprepared(&format!(
-                    "UPDATE people SET political_status = 'masses' WHERE id = {a}"
-                ))
-                .await
-                .unwrap();
-        }
-        let sec = signed_in(&app, "seca").await;
+        app.sql(&format!(
+            "UPDATE people SET political_status = 'masses' WHERE id = {a}"
+        ))
+        .await;
+        let sec = app.session("seca").await;
         let file = import_file(
             &HEADERS,
             &[
@@ -303,7 +273,7 @@ both_backends!(
             &HEADERS[..4],
             &[&["2021A001", "张伟", "2023-03-01", "2023-05-02"]],
         );
-        let sec = signed_in(&app, "seca").await;
+        let sec = app.session("seca").await;
         let (status, report) = post_file(&app, &sec, "", file.clone()).await;
         assert_eq!(status, 200);
         let v = problems(&report, "violations");
@@ -332,7 +302,7 @@ both_backends!(
             "nothing half-written"
         );
 
-        let admin = signed_in(&app, "collegea").await;
+        let admin = app.session("collegea").await;
         let (status, report) = post_file(&app, &admin, "?commit=true", file.clone()).await;
         assert_eq!(status, 422, "an override needs a written reason: {report}");
         let (status, report) = post_file(
@@ -360,14 +330,14 @@ both_backends!(
     an_import_into_another_branch_or_by_a_student_is_refused,
     |app: TestApp| async move {
         let file = import_file(&HEADERS[..3], &[&["2021B001", "刘洋", "2023-03-01"]]);
-        let sec = signed_in(&app, "seca").await;
+        let sec = app.session("seca").await;
         let (status, report) = post_file(&app, &sec, "?commit=true", file.clone()).await;
         assert_eq!(status, 422, "{report}");
         assert!(
             problems(&report, "issues").contains("不在您有权记录的党组织内"),
             "{report}"
         );
-        let student = signed_in(&app, "stua").await;
+        let student = app.session("stua").await;
         let (status, _) = post_file(&app, &student, "", file).await;
         assert_eq!(status, 403);
         let (status, _) = get_bytes(&app, &student, "/pipeline/import").await;
@@ -403,9 +373,11 @@ both_backends!(
         set_birth_date(&app, ids[1], "2003-01-09").await;
         // A003 is a year too young on the day of application.
         set_birth_date(&app, ids[2], "2006-09-01").await;
-        let sec = signed_in(&app, "seca").await;
+        let sec = app.session("seca").await;
         let body = json!({"step": "submit_application", "on": "2024-03-01", "person_ids": ids});
-        let (status, v) = post_json(&app, &sec, "/api/v1/pipeline/bulk", body.clone()).await;
+        let (status, v) = app
+            .post_json(&sec, "/api/v1/pipeline/bulk", body.clone())
+            .await;
         assert_eq!(status, 422, "{v}");
         let refused = v["error"]["refused"].as_array().unwrap();
         assert_eq!(refused.len(), 1, "{v}");
@@ -425,19 +397,19 @@ both_backends!(
         }
 
         set_birth_date(&app, ids[2], "2004-09-01").await;
-        let (status, v) = post_json(&app, &sec, "/api/v1/pipeline/bulk", body).await;
+        let (status, v) = app.post_json(&sec, "/api/v1/pipeline/bulk", body).await;
         assert_eq!(status, 201, "{v}");
         assert_eq!(v["recorded"], 3);
 
         let b = app.world.person("B001");
         set_birth_date(&app, b, "2004-05-01").await;
-        let (status, v) = post_json(
-            &app,
-            &sec,
-            "/api/v1/pipeline/bulk",
-            json!({"step": "application_talk", "on": "2024-03-10", "person_ids": [ids[0], b]}),
-        )
-        .await;
+        let (status, v) = app
+            .post_json(
+                &sec,
+                "/api/v1/pipeline/bulk",
+                json!({"step": "application_talk", "on": "2024-03-10", "person_ids": [ids[0], b]}),
+            )
+            .await;
         assert_eq!(status, 422, "{v}");
         let refused = v["error"]["refused"].as_array().unwrap();
         assert_eq!(refused.len(), 1);
