@@ -3,7 +3,8 @@
 //! each step's day, so the date field's default (today) is the step's date, as it is for a
 //! secretary recording on the day; the branch secretary records the branch's steps and the
 //! 组织员 the higher committee's. Step 3 rests on the League's 推优 (the student is a 团员 under
-//! 28). A refused step shows its rule; the profile ends as 中共党员 with one timeline.
+//! 28). A refused step shows its rule; the profile ends as 中共党员 with one timeline. At a
+//! desktop width (1366 px) the 组织员 drills from the college's board to a branch's.
 
 use anyhow::{Context, ensure};
 use chrono::NaiveDate;
@@ -250,4 +251,53 @@ async fn walk(app: &TestApp, c: Client) -> anyhow::Result<()> {
 both_backends!(
     a_student_is_walked_from_league_member_to_full_party_member,
     |app: TestApp| async move { in_browser(&app, Screen::Phone, walk).await }
+);
+
+/// 1366 px: the 组织员 opens the board of their college, sees the branch's applicant counted,
+/// and drills down to the branch, where the applicant stands with their step.
+async fn board(app: &TestApp, c: Client) -> anyhow::Result<()> {
+    let c = &c;
+    let person = app.world.people["A001"];
+    app.sql(&format!(
+        "UPDATE people SET birth_date = '2003-01-01' WHERE id = {person}"
+    ))
+    .await;
+    app.clock.set_today(day("2023-03-01")?);
+    let sec = app.session(BRANCH).await;
+    let (status, body) = app
+        .post_json(
+            &sec,
+            &format!("/api/v1/members/{person}/pipeline"),
+            serde_json::json!({"step": "submit_application", "on": "2023-03-01"}),
+        )
+        .await;
+    ensure!(status == 201, "the application is recorded: {body}");
+
+    sign_in_as(app, c, HIGHER).await?;
+    check_viewport(c, Screen::Desktop).await?;
+    c.goto(&app.url("/pipeline")).await?;
+    let table = text(c, "#board-table").await?;
+    ensure!(
+        table.contains("甲学院学生第一党支部") && !table.contains("乙学院"),
+        "the college's branches, and only those: {table}"
+    );
+    c.find(Locator::LinkText("甲学院学生第一党支部"))
+        .await?
+        .click()
+        .await?;
+    eventually(
+        "the branch board lists the applicant with their step",
+        || async {
+            let page = text(c, "main").await?;
+            Ok(page.contains("张伟") && page.contains("已到第 1 步"))
+        },
+    )
+    .await?;
+    screenshot(app, c, "desktop-pipeline-branch-board.png").await?;
+    Ok(())
+}
+
+both_backends!(
+    the_organiser_drills_from_the_college_board_to_a_branch,
+    |app: TestApp| async move { in_browser(&app, Screen::Desktop, board).await }
 );

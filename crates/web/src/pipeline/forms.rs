@@ -113,12 +113,14 @@ fn docx_response(bytes: Vec<u8>, file: &str) -> Response {
     res
 }
 
+/// The gender as the catalogue writes it in Chinese: printed forms are the official Chinese
+/// forms whatever the reader's language.
 fn gender(p: &Person) -> String {
-    match p.gender.as_deref().and_then(Gender::from_code) {
-        Some(Gender::Male) => "男".into(),
-        Some(Gender::Female) => "女".into(),
-        None => String::new(),
-    }
+    p.gender
+        .as_deref()
+        .and_then(Gender::from_code)
+        .map(|g| redbranch_i18n::tr(redbranch_i18n::Locale::ZhCn, g.label_key()).to_string())
+        .unwrap_or_default()
 }
 
 /// 专业 and 年级: the record keeps no 学历, so the form shows what a student's is made of.
