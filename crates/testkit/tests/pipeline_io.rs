@@ -424,3 +424,28 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    a_league_member_made_activist_without_a_recommendation_is_a_violation_in_the_preview,
+    |app: TestApp| async move {
+        let a = app.world.person("A001");
+        set_birth_date(&app, a, "2004-05-01").await;
+        let sec = app.session("seca").await;
+        let file = import_file(
+            &HEADERS,
+            &[&["2021A001", "张伟", "2023-03-01", "2023-03-20", "2023-06-01"]],
+        );
+        let (status, report) = post_file(&app, &sec, "", file).await;
+        assert_eq!(status, 200, "{report}");
+        assert!(
+            report["issues"].as_array().unwrap().is_empty(),
+            "{}",
+            problems(&report, "issues")
+        );
+        let v = problems(&report, "violations");
+        assert!(
+            v.contains("row 2") && v.contains("推优"),
+            "the missing 推优 is reported before committing, by row and rule: {v}"
+        );
+    }
+);

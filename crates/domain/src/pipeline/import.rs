@@ -328,9 +328,13 @@ impl PipelineRow {
         birth_date: Option<NaiveDate>,
         introducers: &[Introducer],
     ) -> StepFacts {
-        let mut f = StepFacts::on(on);
+        // The birth date goes with every step, as when a step is recorded by hand: the age at
+        // application and the 推优 rule at step 3 both read it.
+        let mut f = StepFacts {
+            birth_date,
+            ..StepFacts::on(on)
+        };
         match step {
-            Step::SubmitApplication => f.birth_date = birth_date,
             Step::AssignCultivators => f.cultivators = self.cultivators.len(),
             Step::AssignIntroducers => f.introducers = introducers.to_vec(),
             Step::IntensiveTraining => {

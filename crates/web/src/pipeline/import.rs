@@ -254,10 +254,17 @@ async fn check(
                     issue(&column, FieldError::new(fact.field(), "error.required"));
                 }
             }
-            steps.push((
-                *step,
-                row.facts(*step, *on, person.birth_date, &introducers),
-            ));
+            let mut facts = row.facts(*step, *on, person.birth_date, &introducers);
+            if *step == Step::RecommendActivist {
+                // The same League facts record_step reads at commit, so that a missing 推优 is
+                // a rule violation in the preview (which an administrator may override) and not
+                // a surprise refusal when committing.
+                let (member, recommendation) =
+                    crate::league::party_facts(st, &st.db.conn, u, person).await?;
+                facts.league_member = member;
+                facts.recommendation = recommendation;
+            }
+            steps.push((*step, facts));
         }
         let refused = s.replay(&already, &steps);
         for (step, r) in &refused {
