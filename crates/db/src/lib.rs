@@ -10,12 +10,15 @@ pub mod auth;
 pub mod crypto;
 pub mod dossier;
 pub mod error;
+pub mod exams;
 pub mod import;
 pub mod league;
 pub mod migrations;
 pub mod org;
 pub mod people;
 pub mod pipeline;
+pub mod questions;
+pub mod quiz;
 pub mod tenants;
 
 use std::time::Duration;

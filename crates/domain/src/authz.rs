@@ -98,10 +98,13 @@ pub enum Permission {
     /// Record the 上级党委's steps of the pipeline (预审, approvals, filing upward): 组织员 and
     /// college or school administrators, never the branch itself.
     ApprovePipeline,
+    /// Author question banks and exams of an org, publish them, see exam results (branch
+    /// secretaries and up).
+    ManageQuestions,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 14] = [
         Self::ViewOrg,
         Self::ViewMembers,
         Self::EditMembers,
@@ -115,6 +118,7 @@ impl Permission {
         Self::RecordPipeline,
         Self::OverridePipelineRule,
         Self::ApprovePipeline,
+        Self::ManageQuestions,
     ];
 }
 
@@ -126,7 +130,13 @@ pub fn role_permits(role: Role, p: Permission) -> bool {
         Role::BranchCommittee => matches!(p, ViewOrg | ViewMembers | RecordPipeline),
         Role::BranchSecretary => matches!(
             p,
-            ViewOrg | ViewMembers | EditMembers | ExportMembers | ManageOrgs | RecordPipeline
+            ViewOrg
+                | ViewMembers
+                | EditMembers
+                | ExportMembers
+                | ManageOrgs
+                | RecordPipeline
+                | ManageQuestions
         ),
         Role::Organiser => matches!(
             p,
@@ -138,6 +148,7 @@ pub fn role_permits(role: Role, p: Permission) -> bool {
                 | ViewAudit
                 | RecordPipeline
                 | ApprovePipeline
+                | ManageQuestions
         ),
         Role::CollegeAdmin => !matches!(p, ManageSettings),
         Role::SchoolAdmin | Role::SystemAdmin => true,

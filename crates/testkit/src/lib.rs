@@ -12,6 +12,7 @@
 )]
 
 pub mod browser;
+pub mod quizkit;
 mod world;
 
 use std::net::SocketAddr;

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod clock;
 pub mod dossier;
 pub mod error;
+pub mod exams;
 pub mod fmt;
 pub mod health;
 pub mod home;
@@ -19,6 +20,8 @@ pub mod members;
 pub mod orgs;
 pub mod page;
 pub mod pipeline;
+pub mod questions;
+pub mod quiz;
 pub mod render;
 pub mod session;
 pub mod settings;
@@ -92,6 +95,9 @@ pub fn router(state: AppState) -> Router {
             get(pipeline::show_pipeline_page).post(pipeline::submit_step),
         )
         .merge(dossier::routes())
+        .merge(questions::routes())
+        .merge(quiz::routes())
+        .merge(exams::routes())
         .nest("/api/v1", api::routes())
         .merge(pipeline::io_routes::routes())
         .route("/api/openapi.json", get(api::openapi::openapi_json))

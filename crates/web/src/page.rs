@@ -178,6 +178,16 @@ fn nav(u: &CurrentUser, path: &str) -> Vec<NavItem> {
         false,
         g.anywhere(Permission::ManageSettings),
     );
+    add("/quiz", "nav.quiz", "check", "nav.group_main", true, true);
+    add("/exams", "nav.exams", "audit", "nav.group_main", false, true);
+    add(
+        "/questions",
+        "nav.questions",
+        "import",
+        "nav.group_admin",
+        false,
+        g.anywhere(Permission::ManageQuestions),
+    );
     add("/me", "nav.me", "me", "nav.group_me", true, true);
     // The sidebar groups by `group_key`; keep each group's items together.
     items.sort_by_key(|i| match i.group_key {

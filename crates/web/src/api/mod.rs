@@ -6,12 +6,16 @@
 //! are the same visible `ensure` calls as in the page handlers.
 
 mod dossier;
+mod exams;
 mod league;
 mod me;
 mod members;
 pub mod openapi;
 mod orgs;
 mod pipeline;
+mod questions;
+pub(crate) use questions::xlsx_response;
+mod quiz;
 mod tokens;
 
 use axum::Router;
@@ -53,6 +57,9 @@ pub fn routes() -> Router<AppState> {
             post(league::decide_recommendation),
         )
         .merge(dossier::routes())
+        .merge(questions::routes())
+        .merge(quiz::routes())
+        .merge(exams::routes())
 }
 
 /// A JSON request body; a malformed one is a 400 in the API's own error format (the `Json`

@@ -1,0 +1,206 @@
+//! Quiz attempts and the wrong-answer book (错题本), shared by quizzes and exams. An attempt is
+//! finished by a guarded UPDATE (`finished_at IS NULL`), so a replayed or concurrent submission
+//! finds nothing to finish and is refused, on every node.
+
+pub mod entity;
+
+use chrono::{DateTime, Utc};
+use redbranch_domain::quiz::{QuizMode, Served};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::ExprTrait;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::DbError;
+use crate::auth::UserId;
+use crate::tenants::TenantId;
+use entity::{quiz_attempts, wrong_answers};
+
+pub use entity::quiz_attempts::Model as QuizAttempt;
+
+/// One answer as stored with its attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Given {
+    pub question_id: i64,
+    /// As sent, in the shown option order.
+    pub given: Vec<String>,
+    pub correct: bool,
+}
+
+/// The served questions of an attempt.
+pub fn items(a: &QuizAttempt) -> Result<Vec<Served>, DbError> {
+    serde_json::from_str(&a.items).map_err(|_| DbError::Corrupt(format!("quiz {} items", a.id)))
+}
+
+/// The answers recorded so far.
+pub fn answers(a: &QuizAttempt) -> Result<Vec<Given>, DbError> {
+    serde_json::from_str(&a.answers)
+        .map_err(|_| DbError::Corrupt(format!("quiz {} answers", a.id)))
+}
+
+pub struct NewAttempt {
+    pub user: UserId,
+    pub mode: QuizMode,
+    pub slot: Option<String>,
+    pub bank_id: Option<i64>,
+    pub topic: Option<String>,
+    pub items: Vec<Served>,
+    pub now: DateTime<Utc>,
+}
+
+/// Starts an attempt. A second attempt in the same slot (today's daily quiz) is a
+/// [`DbError::Duplicate`].
+pub async fn start(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    a: NewAttempt,
+) -> Result<QuizAttempt, DbError> {
+    let total = i64::try_from(a.items.len()).unwrap_or(i64::MAX);
+    Ok(quiz_attempts::ActiveModel {
+        tenant_id: Set(tenant.0),
+        user_id: Set(a.user.0),
+        mode: Set(a.mode.code().to_string()),
+        slot: Set(a.slot),
+        bank_id: Set(a.bank_id),
+        topic: Set(a.topic),
+        items: Set(serde_json::json!(a.items).to_string()),
+        answers: Set("[]".into()),
+        correct: Set(0),
+        total: Set(total),
+        started_at: Set(a.now),
+        ..Default::default()
+    }
+    .insert(c)
+    .await?)
+}
+
+/// The user's attempt in `slot`, if any.
+pub async fn in_slot(
+    c: &impl ConnectionTrait,
+    user: UserId,
+    slot: &str,
+) -> Result<Option<QuizAttempt>, DbError> {
+    Ok(quiz_attempts::Entity::find()
+        .filter(quiz_attempts::Column::UserId.eq(user.0))
+        .filter(quiz_attempts::Column::Slot.eq(slot))
+        .one(c)
+        .await?)
+}
+
+/// One attempt of the user; [`DbError::NotFound`] for anybody else's.
+pub async fn attempt(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    user: UserId,
+    id: i64,
+) -> Result<QuizAttempt, DbError> {
+    quiz_attempts::Entity::find_by_id(id)
+        .filter(quiz_attempts::Column::TenantId.eq(tenant.0))
+        .filter(quiz_attempts::Column::UserId.eq(user.0))
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)
+}
+
+/// Records the answers of an unfinished attempt; `finish` closes it. The UPDATE only touches an
+/// attempt still open with exactly `answered_before` answers, so a replay or a concurrent
+/// submission is a [`DbError::Conflict`] (`already_submitted`).
+pub async fn record(
+    c: &impl ConnectionTrait,
+    a: &QuizAttempt,
+    given: &[Given],
+    correct: i64,
+    finish: Option<DateTime<Utc>>,
+) -> Result<(), DbError> {
+    use quiz_attempts::Column as Q;
+    let mut upd = quiz_attempts::Entity::update_many()
+        .col_expr(Q::Answers, Expr::value(serde_json::json!(given).to_string()))
+        .col_expr(Q::Correct, Expr::value(correct))
+        .filter(Q::Id.eq(a.id))
+        .filter(Q::FinishedAt.is_null())
+        .filter(Q::Answers.eq(a.answers.clone()));
+    if let Some(at) = finish {
+        upd = upd.col_expr(Q::FinishedAt, Expr::value(at));
+    }
+    let res = upd.exec(c).await?;
+    if res.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(DbError::Conflict("already_submitted"))
+    }
+}
+
+/// The user's latest attempts, newest first.
+pub async fn recent(
+    c: &impl ConnectionTrait,
+    user: UserId,
+    limit: u64,
+) -> Result<Vec<QuizAttempt>, DbError> {
+    Ok(quiz_attempts::Entity::find()
+        .filter(quiz_attempts::Column::UserId.eq(user.0))
+        .order_by_desc(quiz_attempts::Column::Id)
+        .limit(limit)
+        .all(c)
+        .await?)
+}
+
+/// Adds a wrong answer to the user's book (counting repeats).
+pub async fn add_wrong(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    user: UserId,
+    question_id: i64,
+    given: &str,
+    at: DateTime<Utc>,
+) -> Result<(), DbError> {
+    use wrong_answers::Column as W;
+    wrong_answers::Entity::insert(wrong_answers::ActiveModel {
+        tenant_id: Set(tenant.0),
+        user_id: Set(user.0),
+        question_id: Set(question_id),
+        times: Set(1),
+        last_answer: Set(given.to_string()),
+        last_wrong_at: Set(at),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([W::UserId, W::QuestionId])
+            .value(W::Times, Expr::col((wrong_answers::Entity, W::Times)).add(1))
+            .update_columns([W::LastAnswer, W::LastWrongAt])
+            .to_owned(),
+    )
+    .exec(c)
+    .await?;
+    Ok(())
+}
+
+/// The user's wrong-answer book, most recent first: (question id, times, last answer, when).
+pub async fn wrong_book(
+    c: &impl ConnectionTrait,
+    user: UserId,
+    limit: u64,
+) -> Result<Vec<wrong_answers::Model>, DbError> {
+    Ok(wrong_answers::Entity::find()
+        .filter(wrong_answers::Column::UserId.eq(user.0))
+        .order_by_desc(wrong_answers::Column::LastWrongAt)
+        .limit(limit)
+        .all(c)
+        .await?)
+}
+
+/// Takes a question out of the user's book (they have mastered it).
+pub async fn remove_wrong(
+    c: &impl ConnectionTrait,
+    user: UserId,
+    question_id: i64,
+) -> Result<(), DbError> {
+    wrong_answers::Entity::delete_many()
+        .filter(wrong_answers::Column::UserId.eq(user.0))
+        .filter(wrong_answers::Column::QuestionId.eq(question_id))
+        .exec(c)
+        .await?;
+    Ok(())
+}
