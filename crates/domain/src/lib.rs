@@ -11,9 +11,9 @@ pub mod org;
 pub mod people;
 #[macro_use]
 pub mod pipeline;
-pub mod questions;
-pub mod quiz;
 pub mod exams;
 pub mod league;
+pub mod questions;
+pub mod quiz;
 pub mod roster;
 pub mod text;

@@ -92,21 +92,30 @@ async fn branch_exam(app: &TestApp, c: Client) -> anyhow::Result<()> {
     let pa1 = app.world.org("PA1").id;
     let bank = seed_bank(app, &seca, pa1, "培训题库").await;
     let (status, exam) = app
-        .post_json(&seca, "/api/v1/exams", json!({
-            "org_id": pa1, "bank_id": bank, "title": "入党积极分子培训结业考试", "minutes": 30,
-            "max_attempts": 1, "pass_percent": 60, "credits": "1.5", "shuffle": true,
-            "draws": [{"kind": "single", "count": 2}, {"kind": "multiple", "count": 2},
-                      {"kind": "judge", "count": 2}, {"kind": "fill", "count": 2}],
-        }))
+        .post_json(
+            &seca,
+            "/api/v1/exams",
+            json!({
+                "org_id": pa1, "bank_id": bank, "title": "入党积极分子培训结业考试", "minutes": 30,
+                "max_attempts": 1, "pass_percent": 60, "credits": "1.5", "shuffle": true,
+                "draws": [{"kind": "single", "count": 2}, {"kind": "multiple", "count": 2},
+                          {"kind": "judge", "count": 2}, {"kind": "fill", "count": 2}],
+            }),
+        )
         .await;
     ensure!(status == 201, "create exam: {exam}");
     let id = exam["id"].as_i64().context("exam id")?;
-    let (status, _) = app.post_json(&seca, &format!("/api/v1/exams/{id}/publish"), json!({})).await;
+    let (status, _) = app
+        .post_json(&seca, &format!("/api/v1/exams/{id}/publish"), json!({}))
+        .await;
     ensure!(status == 200, "publish");
 
     sign_in_as(app, c, "stua").await?;
     c.goto(&app.url("/exams")).await?;
-    c.find(Locator::LinkText("入党积极分子培训结业考试")).await?.click().await?;
+    c.find(Locator::LinkText("入党积极分子培训结业考试"))
+        .await?
+        .click()
+        .await?;
     c.find(Locator::Id("start-exam")).await?.click().await?;
     eventually("the paper opens", || async {
         Ok(c.current_url().await?.path().starts_with("/exams/papers/"))

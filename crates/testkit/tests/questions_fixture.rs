@@ -33,7 +33,10 @@ fn fixtures() -> Option<PathBuf> {
         "CI=true but the fixtures are missing: {}",
         dir.display()
     );
-    eprintln!("NOTICE: {} is absent; skipping the question-bank fixture test", dir.display());
+    eprintln!(
+        "NOTICE: {} is absent; skipping the question-bank fixture test",
+        dir.display()
+    );
     None
 }
 
@@ -62,7 +65,11 @@ fn clean(dir: &Path) -> (Vec<String>, HashMap<String, Value>) {
 
 /// Asserts that a read question has exactly the content of the clean one.
 fn assert_same(got: &redbranch_domain::questions::Question, want: &Value, at: &str) {
-    assert_eq!(got.kind.code(), want["type"].as_str().unwrap(), "{at}: type");
+    assert_eq!(
+        got.kind.code(),
+        want["type"].as_str().unwrap(),
+        "{at}: type"
+    );
     assert_eq!(got.stem, want["stem"].as_str().unwrap(), "{at}: stem");
     let options: Vec<&str> = want["options"]
         .as_array()
@@ -129,11 +136,18 @@ fn the_messy_bank_is_read_exactly_as_its_expectations_say() {
         for v in sheet["valid"].as_array().unwrap() {
             let row = v["row"].as_u64().unwrap() as usize;
             let at = format!("{name}!{row}");
-            let q = got
-                .get(&(name.to_string(), row))
-                .unwrap_or_else(|| panic!("{at} should be accepted; issue: {:?}", issues.get(&(name.to_string(), row))));
+            let q = got.get(&(name.to_string(), row)).unwrap_or_else(|| {
+                panic!(
+                    "{at} should be accepted; issue: {:?}",
+                    issues.get(&(name.to_string(), row))
+                )
+            });
             assert_same(q, &by_id[v["id"].as_str().unwrap()], &at);
-            assert_eq!(q.answer_text(), v["answer"].as_str().unwrap(), "{at}: canonical answer");
+            assert_eq!(
+                q.answer_text(),
+                v["answer"].as_str().unwrap(),
+                "{at}: canonical answer"
+            );
             want_valid.insert((name.to_string(), row));
         }
         for b in sheet["broken_rows"].as_array().unwrap() {
@@ -156,9 +170,18 @@ fn the_messy_bank_is_read_exactly_as_its_expectations_say() {
     let got_valid: BTreeSet<(String, usize)> = got.keys().cloned().collect();
     let got_broken: BTreeSet<(String, usize)> = issues.keys().cloned().collect();
     assert_eq!(got_valid, want_valid, "exactly the valid rows are accepted");
-    assert_eq!(got_broken, want_broken, "exactly the broken rows are reported");
-    assert_eq!(got_valid.len() as u64, expect["totals"]["valid"].as_u64().unwrap());
-    assert_eq!(got_broken.len() as u64, expect["totals"]["broken"].as_u64().unwrap());
+    assert_eq!(
+        got_broken, want_broken,
+        "exactly the broken rows are reported"
+    );
+    assert_eq!(
+        got_valid.len() as u64,
+        expect["totals"]["valid"].as_u64().unwrap()
+    );
+    assert_eq!(
+        got_broken.len() as u64,
+        expect["totals"]["broken"].as_u64().unwrap()
+    );
 }
 
 #[test]
@@ -166,28 +189,50 @@ fn the_clean_template_reads_every_question_in_order() {
     let Some(dir) = fixtures() else { return };
     let (order, by_id) = clean(&dir);
     let parse = parse_file(&dir, "public.xlsx");
-    assert!(parse.issues.is_empty(), "{:?}", &parse.issues[..parse.issues.len().min(5)]);
+    assert!(
+        parse.issues.is_empty(),
+        "{:?}",
+        &parse.issues[..parse.issues.len().min(5)]
+    );
     assert_eq!(parse.questions.len(), 3053);
     for (q, id) in parse.questions.iter().zip(&order) {
         assert_same(&q.question, &by_id[id], &format!("row {}", q.row));
     }
 }
 
-async fn upload(app: &TestApp, s: &redbranch_testkit::Session, bank: i64, commit: bool, name: &str, bytes: Vec<u8>) -> (u16, Value) {
+async fn upload(
+    app: &TestApp,
+    s: &redbranch_testkit::Session,
+    bank: i64,
+    commit: bool,
+    name: &str,
+    bytes: Vec<u8>,
+) -> (u16, Value) {
     let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string()));
-    let res = s
-        .0
-        .post(app.url(&format!("/api/v1/question-banks/{bank}/import?commit={commit}")))
+    let res =
+        s.0.post(app.url(&format!(
+            "/api/v1/question-banks/{bank}/import?commit={commit}"
+        )))
         .header("x-csrf-token", &s.1)
         .multipart(form)
         .send()
         .await
         .unwrap();
-    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
+    (
+        res.status().as_u16(),
+        res.json().await.unwrap_or(Value::Null),
+    )
 }
 
 async fn bank_count(app: &TestApp, s: &redbranch_testkit::Session, bank: i64) -> i64 {
-    let v: Value = s.0.get(app.url(&format!("/api/v1/question-banks/{bank}"))).send().await.unwrap().json().await.unwrap();
+    let v: Value =
+        s.0.get(app.url(&format!("/api/v1/question-banks/{bank}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
     v["questions"].as_i64().unwrap()
 }
 
@@ -197,39 +242,100 @@ both_backends!(
         let Some(dir) = fixtures() else { return };
         let s = app.session("school").await;
         let root = app.world.org("P").id;
-        let (_, clean_bank) = app.post_json(&s, "/api/v1/question-banks", json!({"org_id": root, "name": "党史题库"})).await;
+        let (_, clean_bank) = app
+            .post_json(
+                &s,
+                "/api/v1/question-banks",
+                json!({"org_id": root, "name": "党史题库"}),
+            )
+            .await;
         let clean_bank = clean_bank["id"].as_i64().unwrap();
 
         let started = Instant::now();
-        let (status, report) = upload(&app, &s, clean_bank, true, "public.xlsx", read(&dir, "public.xlsx")).await;
-        eprintln!("public.xlsx imported in {:?} ({:?})", started.elapsed(), app.backend);
+        let (status, report) = upload(
+            &app,
+            &s,
+            clean_bank,
+            true,
+            "public.xlsx",
+            read(&dir, "public.xlsx"),
+        )
+        .await;
+        eprintln!(
+            "public.xlsx imported in {:?} ({:?})",
+            started.elapsed(),
+            app.backend
+        );
         assert_eq!(status, 201, "{}", report["issues"]);
         assert_eq!(report["imported"], 3053);
         assert_eq!(bank_count(&app, &s, clean_bank).await, 3053);
 
         // The same file again: every question is a duplicate, nothing is written.
-        let (status, again) = upload(&app, &s, clean_bank, true, "public.xlsx", read(&dir, "public.xlsx")).await;
+        let (status, again) = upload(
+            &app,
+            &s,
+            clean_bank,
+            true,
+            "public.xlsx",
+            read(&dir, "public.xlsx"),
+        )
+        .await;
         assert_eq!(status, 422);
         assert_eq!(again["issues"].as_array().unwrap().len(), 3053);
-        assert_eq!(again["issues"][0]["code"], "questions.error.already_in_bank");
+        assert_eq!(
+            again["issues"][0]["code"],
+            "questions.error.already_in_bank"
+        );
         assert_eq!(bank_count(&app, &s, clean_bank).await, 3053);
 
         // The messy file: previewed with every broken row named; a commit writes nothing.
-        let (_, messy_bank) = app.post_json(&s, "/api/v1/question-banks", json!({"org_id": root, "name": "竞赛题库"})).await;
+        let (_, messy_bank) = app
+            .post_json(
+                &s,
+                "/api/v1/question-banks",
+                json!({"org_id": root, "name": "竞赛题库"}),
+            )
+            .await;
         let messy_bank = messy_bank["id"].as_i64().unwrap();
-        let (status, preview) = upload(&app, &s, messy_bank, false, "public_messy.xlsx", read(&dir, "public_messy.xlsx")).await;
+        let (status, preview) = upload(
+            &app,
+            &s,
+            messy_bank,
+            false,
+            "public_messy.xlsx",
+            read(&dir, "public_messy.xlsx"),
+        )
+        .await;
         assert_eq!(status, 200);
         assert_eq!(preview["valid"], 2993);
         assert_eq!(preview["issues"].as_array().unwrap().len(), 60);
         let first = &preview["issues"][0];
-        assert_eq!((first["sheet"].as_str(), first["row"].as_u64()), (Some("单选"), Some(16)));
+        assert_eq!(
+            (first["sheet"].as_str(), first["row"].as_u64()),
+            (Some("单选"), Some(16))
+        );
         assert_eq!(first["message"], "缺少答案");
-        let (status, _) = upload(&app, &s, messy_bank, true, "public_messy.xlsx", read(&dir, "public_messy.xlsx")).await;
+        let (status, _) = upload(
+            &app,
+            &s,
+            messy_bank,
+            true,
+            "public_messy.xlsx",
+            read(&dir, "public_messy.xlsx"),
+        )
+        .await;
         assert_eq!(status, 422);
         assert_eq!(bank_count(&app, &s, messy_bank).await, 0);
 
         // Export reads back as the same bank.
-        let bytes = s.0.get(app.url(&format!("/api/v1/question-banks/{clean_bank}/export.xlsx"))).send().await.unwrap().bytes().await.unwrap();
+        let bytes =
+            s.0.get(app.url(&format!("/api/v1/question-banks/{clean_bank}/export.xlsx")))
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
         let back = parse_bank(&redbranch_sheets::read_workbook(&bytes, "export.xlsx").unwrap());
         assert!(back.issues.is_empty());
         let (order, by_id) = clean(&dir);

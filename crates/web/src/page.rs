@@ -179,7 +179,14 @@ fn nav(u: &CurrentUser, path: &str) -> Vec<NavItem> {
         g.anywhere(Permission::ManageSettings),
     );
     add("/quiz", "nav.quiz", "check", "nav.group_main", true, true);
-    add("/exams", "nav.exams", "audit", "nav.group_main", false, true);
+    add(
+        "/exams",
+        "nav.exams",
+        "audit",
+        "nav.group_main",
+        false,
+        true,
+    );
     add(
         "/questions",
         "nav.questions",

@@ -52,7 +52,11 @@ pub fn answers(a: &ExamAttempt) -> Result<Vec<Given>, DbError> {
         .map_err(|_| DbError::Corrupt(format!("attempt {} answers", a.id)))
 }
 
-pub async fn create(c: &impl ConnectionTrait, tenant: TenantId, e: NewExam) -> Result<Exam, DbError> {
+pub async fn create(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    e: NewExam,
+) -> Result<Exam, DbError> {
     Ok(exams::ActiveModel {
         tenant_id: Set(tenant.0),
         org_id: Set(e.org_id),
@@ -188,7 +192,10 @@ pub async fn submit(
 ) -> Result<(), DbError> {
     use exam_attempts::Column as A;
     let res = exam_attempts::Entity::update_many()
-        .col_expr(A::Answers, Expr::value(serde_json::json!(given).to_string()))
+        .col_expr(
+            A::Answers,
+            Expr::value(serde_json::json!(given).to_string()),
+        )
         .col_expr(A::Score, Expr::value(score))
         .col_expr(A::Passed, Expr::value(passed))
         .col_expr(A::SubmittedAt, Expr::value(at))
@@ -204,10 +211,7 @@ pub async fn submit(
 }
 
 /// Every handed-in attempt at an exam, for its results page.
-pub async fn results(
-    c: &impl ConnectionTrait,
-    exam_id: i64,
-) -> Result<Vec<ExamAttempt>, DbError> {
+pub async fn results(c: &impl ConnectionTrait, exam_id: i64) -> Result<Vec<ExamAttempt>, DbError> {
     Ok(exam_attempts::Entity::find()
         .filter(exam_attempts::Column::ExamId.eq(exam_id))
         .filter(exam_attempts::Column::SubmittedAt.is_not_null())

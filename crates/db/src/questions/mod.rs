@@ -165,7 +165,12 @@ pub async fn existing_keys(
     Ok(keys.into_iter().collect())
 }
 
-fn active(tenant: TenantId, bank_id: i64, q: &Question, now: DateTime<Utc>) -> questions::ActiveModel {
+fn active(
+    tenant: TenantId,
+    bank_id: i64,
+    q: &Question,
+    now: DateTime<Utc>,
+) -> questions::ActiveModel {
     questions::ActiveModel {
         tenant_id: Set(tenant.0),
         bank_id: Set(bank_id),
@@ -200,8 +205,10 @@ pub async fn insert_questions<'a>(
     qs: impl IntoIterator<Item = &'a Question>,
 ) -> Result<usize, DbError> {
     let now = Utc::now();
-    let rows: Vec<questions::ActiveModel> =
-        qs.into_iter().map(|q| active(tenant, bank_id, q, now)).collect();
+    let rows: Vec<questions::ActiveModel> = qs
+        .into_iter()
+        .map(|q| active(tenant, bank_id, q, now))
+        .collect();
     let n = rows.len();
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
@@ -294,10 +301,7 @@ struct TopicCount {
 }
 
 /// The topics of a bank with their question counts, most questions first.
-pub async fn topics(
-    c: &impl ConnectionTrait,
-    bank_id: i64,
-) -> Result<Vec<(String, i64)>, DbError> {
+pub async fn topics(c: &impl ConnectionTrait, bank_id: i64) -> Result<Vec<(String, i64)>, DbError> {
     let mut rows: Vec<(String, i64)> = questions::Entity::find()
         .select_only()
         .column(questions::Column::Topic)

@@ -6,8 +6,8 @@ pub mod entity;
 
 use chrono::{DateTime, Utc};
 use redbranch_domain::quiz::{QuizMode, Served};
-use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::ExprTrait;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -37,8 +37,7 @@ pub fn items(a: &QuizAttempt) -> Result<Vec<Served>, DbError> {
 
 /// The answers recorded so far.
 pub fn answers(a: &QuizAttempt) -> Result<Vec<Given>, DbError> {
-    serde_json::from_str(&a.answers)
-        .map_err(|_| DbError::Corrupt(format!("quiz {} answers", a.id)))
+    serde_json::from_str(&a.answers).map_err(|_| DbError::Corrupt(format!("quiz {} answers", a.id)))
 }
 
 pub struct NewAttempt {
@@ -117,7 +116,10 @@ pub async fn record(
 ) -> Result<(), DbError> {
     use quiz_attempts::Column as Q;
     let mut upd = quiz_attempts::Entity::update_many()
-        .col_expr(Q::Answers, Expr::value(serde_json::json!(given).to_string()))
+        .col_expr(
+            Q::Answers,
+            Expr::value(serde_json::json!(given).to_string()),
+        )
         .col_expr(Q::Correct, Expr::value(correct))
         .filter(Q::Id.eq(a.id))
         .filter(Q::FinishedAt.is_null())
@@ -168,7 +170,10 @@ pub async fn add_wrong(
     })
     .on_conflict(
         OnConflict::columns([W::UserId, W::QuestionId])
-            .value(W::Times, Expr::col((wrong_answers::Entity, W::Times)).add(1))
+            .value(
+                W::Times,
+                Expr::col((wrong_answers::Entity, W::Times)).add(1),
+            )
             .update_columns([W::LastAnswer, W::LastWrongAt])
             .to_owned(),
     )

@@ -69,7 +69,13 @@ impl ExamRules {
                 );
             }
         };
-        range(self.minutes, 1, MAX_MINUTES, "field.exam_minutes", &mut errs);
+        range(
+            self.minutes,
+            1,
+            MAX_MINUTES,
+            "field.exam_minutes",
+            &mut errs,
+        );
         range(
             self.max_attempts,
             1,
@@ -195,8 +201,24 @@ mod tests {
             pass_percent: 100,
             credit_tenths: 0,
         };
-        let fields: Vec<&str> = r.check().err().unwrap_or_default().iter().map(|e| e.field).collect();
+        let fields: Vec<&str> = r
+            .check()
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(fields, vec!["field.exam_minutes", "field.exam_attempts"]);
-        assert_eq!(ExamSpec::Random { draws: vec![Draw { kind: QuestionKind::Judge, topic: None, count: 3 }] }.size(), 3);
+        assert_eq!(
+            ExamSpec::Random {
+                draws: vec![Draw {
+                    kind: QuestionKind::Judge,
+                    topic: None,
+                    count: 3
+                }]
+            }
+            .size(),
+            3
+        );
     }
 }

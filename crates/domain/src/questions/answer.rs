@@ -72,7 +72,10 @@ fn is_letter_separator(c: char) -> bool {
 /// `A、B、D`, `abd`, `ＡＢＤ` → `["A","B","D"]`: sorted, each once, all among the options.
 fn parse_letters(s: &str, options: usize) -> Result<Vec<String>, AnswerProblem> {
     let mut idx: Vec<usize> = Vec::new();
-    for c in to_half_width(s).chars().filter(|c| !is_letter_separator(*c)) {
+    for c in to_half_width(s)
+        .chars()
+        .filter(|c| !is_letter_separator(*c))
+    {
         let up = c.to_ascii_uppercase();
         let Some(i) = LETTERS.iter().position(|l| l.starts_with(up)) else {
             return Err(AnswerProblem::NotALetter(c.to_string()));

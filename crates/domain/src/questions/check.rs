@@ -51,7 +51,9 @@ pub fn is_correct(kind: QuestionKind, expected: &[String], given: &[String]) -> 
         QuestionKind::Judge => {
             let want = expected.first().map(|e| e == TRUE);
             let got = given.first().and_then(|g| parse_judge(g));
-            want.is_some() && want == got && expected.first().is_some_and(|e| e == TRUE || e == FALSE)
+            want.is_some()
+                && want == got
+                && expected.first().is_some_and(|e| e == TRUE || e == FALSE)
         }
         QuestionKind::Fill => {
             let filled: Vec<&String> = expected.iter().filter(|e| !e.trim().is_empty()).collect();
@@ -67,5 +69,9 @@ pub fn is_correct(kind: QuestionKind, expected: &[String], given: &[String]) -> 
 
 /// How many blanks a person fills for an answer of this shape (empty alternatives excluded).
 pub fn blanks(expected: &[String]) -> usize {
-    expected.iter().filter(|e| !e.trim().is_empty()).count().max(1)
+    expected
+        .iter()
+        .filter(|e| !e.trim().is_empty())
+        .count()
+        .max(1)
 }

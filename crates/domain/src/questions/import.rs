@@ -105,7 +105,10 @@ impl BankParse {
                     sheet: q.sheet.clone(),
                     row: q.row,
                     column: None,
-                    error: FieldError::new("field.question_stem", "questions.error.already_in_bank"),
+                    error: FieldError::new(
+                        "field.question_stem",
+                        "questions.error.already_in_bank",
+                    ),
                 });
                 if let Some(s) = self.sheets.iter_mut().find(|s| s.name == q.sheet) {
                     s.valid -= 1;
@@ -117,8 +120,7 @@ impl BankParse {
         self.questions = kept;
         // File order: sheets as they come, rows within them.
         let pos = |name: &str| self.sheets.iter().position(|s| s.name == name);
-        self.issues
-            .sort_by_key(|i| (pos(&i.sheet), i.row));
+        self.issues.sort_by_key(|i| (pos(&i.sheet), i.row));
     }
 }
 
@@ -133,19 +135,25 @@ pub fn parse_bank(sheets: &[Sheet]) -> BankParse {
     out
 }
 
-fn find_header(rows: &[Vec<Cell>]) -> Option<(usize, Vec<(usize, Col, String)>)> {
-    rows.iter().enumerate().take(HEADER_SEARCH_ROWS).find_map(|(r, row)| {
-        let cols: Vec<(usize, Col, String)> = row
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| {
-                let t = c.text();
-                Col::from_header(&t).map(|col| (i, col, normalise(&t)))
-            })
-            .collect();
-        let has = |want: Col| cols.iter().any(|(_, c, _)| *c == want);
-        (has(Col::Stem) && has(Col::Answer)).then_some((r, cols))
-    })
+/// Each known column: its position, what it is, and the header as written.
+type Columns = Vec<(usize, Col, String)>;
+
+fn find_header(rows: &[Vec<Cell>]) -> Option<(usize, Columns)> {
+    rows.iter()
+        .enumerate()
+        .take(HEADER_SEARCH_ROWS)
+        .find_map(|(r, row)| {
+            let cols: Columns = row
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| {
+                    let t = c.text();
+                    Col::from_header(&t).map(|col| (i, col, normalise(&t)))
+                })
+                .collect();
+            let has = |want: Col| cols.iter().any(|(_, c, _)| *c == want);
+            (has(Col::Stem) && has(Col::Answer)).then_some((r, cols))
+        })
 }
 
 fn read_sheet(sheet: &Sheet, out: &mut BankParse, seen: &mut HashMap<String, (String, usize)>) {
@@ -194,7 +202,9 @@ fn read_sheet(sheet: &Sheet, out: &mut BankParse, seen: &mut HashMap<String, (St
         let input = QuestionInput {
             kind,
             stem: at(row, Col::Stem),
-            options: (0..LETTERS.len()).map(|i| at(row, Col::Option(i))).collect(),
+            options: (0..LETTERS.len())
+                .map(|i| at(row, Col::Option(i)))
+                .collect(),
             answer: at(row, Col::Answer),
             explanation: at(row, Col::Explanation),
             topic: at(row, Col::Topic),

@@ -170,8 +170,9 @@ pub fn validate(input: &QuestionInput) -> Result<Question, FieldError> {
     let topic = Some(normalise(&input.topic)).filter(|s| !s.is_empty());
     for text in [&stem, explanation.as_deref().unwrap_or_default()] {
         if text.chars().count() > MAX_TEXT {
-            return Err(FieldError::new("field.question_stem", "error.too_long")
-                .with("max", MAX_TEXT));
+            return Err(
+                FieldError::new("field.question_stem", "error.too_long").with("max", MAX_TEXT)
+            );
         }
     }
     let options = if kind.has_options() {
@@ -194,7 +195,10 @@ pub fn validate(input: &QuestionInput) -> Result<Question, FieldError> {
 /// is refused, because the letters after it would shift.
 fn options_of(raw: &[String]) -> Result<Vec<String>, FieldError> {
     let texts: Vec<String> = raw.iter().map(|o| trim_text(o)).collect();
-    let used = texts.iter().rposition(|t| !t.is_empty()).map_or(0, |i| i + 1);
+    let used = texts
+        .iter()
+        .rposition(|t| !t.is_empty())
+        .map_or(0, |i| i + 1);
     if let Some(gap) = texts[..used].iter().position(String::is_empty) {
         return Err(
             FieldError::new("field.question_options", "questions.error.option_gap")
@@ -214,8 +218,9 @@ fn options_of(raw: &[String]) -> Result<Vec<String>, FieldError> {
         ));
     }
     if texts[..used].iter().any(|t| t.chars().count() > MAX_TEXT) {
-        return Err(FieldError::new("field.question_options", "error.too_long")
-            .with("max", MAX_TEXT));
+        return Err(
+            FieldError::new("field.question_options", "error.too_long").with("max", MAX_TEXT)
+        );
     }
     Ok(texts[..used].to_vec())
 }

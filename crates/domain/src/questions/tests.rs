@@ -8,7 +8,17 @@ fn s(v: &[&str]) -> Vec<String> {
 
 #[test]
 fn letters_are_read_in_every_notation_people_use() {
-    for raw in ["ABD", "A、B、D", "abd", "ＡＢＤ", "A,B,D", "A B D", "A，B，D", "Ａ、Ｂ、Ｄ", " d b a "] {
+    for raw in [
+        "ABD",
+        "A、B、D",
+        "abd",
+        "ＡＢＤ",
+        "A,B,D",
+        "A B D",
+        "A，B，D",
+        "Ａ、Ｂ、Ｄ",
+        " d b a ",
+    ] {
         assert_eq!(
             parse_answer(QuestionKind::Multiple, raw, 4),
             Ok(s(&["A", "B", "D"])),
@@ -42,10 +52,18 @@ fn a_letter_beyond_the_last_option_is_refused_and_the_last_one_is_not() {
 #[test]
 fn true_and_false_are_read_from_words_and_marks() {
     for t in ["正确", "对", "√", " 对 ", "T"] {
-        assert_eq!(parse_answer(QuestionKind::Judge, t, 0), Ok(s(&[TRUE])), "{t}");
+        assert_eq!(
+            parse_answer(QuestionKind::Judge, t, 0),
+            Ok(s(&[TRUE])),
+            "{t}"
+        );
     }
     for f in ["错误", "错", "×", "F"] {
-        assert_eq!(parse_answer(QuestionKind::Judge, f, 0), Ok(s(&[FALSE])), "{f}");
+        assert_eq!(
+            parse_answer(QuestionKind::Judge, f, 0),
+            Ok(s(&[FALSE])),
+            "{f}"
+        );
     }
     assert_eq!(
         parse_answer(QuestionKind::Judge, "不确定", 0),
@@ -59,7 +77,10 @@ fn blanks_are_split_on_the_bar_and_trimmed() {
         parse_answer(QuestionKind::Fill, "有责 | 尽责|享有", 0),
         Ok(s(&["有责", "尽责", "享有"]))
     );
-    assert_eq!(parse_answer(QuestionKind::Fill, "三|", 0), Ok(s(&["三", ""])));
+    assert_eq!(
+        parse_answer(QuestionKind::Fill, "三|", 0),
+        Ok(s(&["三", ""]))
+    );
     assert_eq!(
         parse_answer(QuestionKind::Fill, "|三", 0),
         Err(AnswerProblem::EmptyBlank)
@@ -117,7 +138,11 @@ fn marking_follows_the_shown_order_and_needs_every_letter() {
         &unshuffle(&s(&["ab"]), &shown)
     ));
     assert!(!is_correct(QuestionKind::Multiple, &expected, &s(&["A"])));
-    assert!(!is_correct(QuestionKind::Multiple, &expected, &s(&["A", "C", "D"])));
+    assert!(!is_correct(
+        QuestionKind::Multiple,
+        &expected,
+        &s(&["A", "C", "D"])
+    ));
     assert!(!is_correct(QuestionKind::Single, &s(&["A"]), &[]));
 }
 
@@ -150,7 +175,10 @@ fn a_messy_sheet_is_read_below_its_title_with_blank_and_broken_rows_reported() {
         "单选",
         &[
             &["2024年题库"],
-            &["题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "选项F", "答案", "解析"],
+            &[
+                "题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "选项F", "答案",
+                "解析",
+            ],
             &["", " 问一\n", "甲", "乙", "丙", "丁", "", "", "ｂ", ""],
             &["", "", "", "", "", "", "", "", "", ""],
             &["单选题", "问二", "甲", "乙", "丙", "丁", "", "", "E", ""],

@@ -16,6 +16,7 @@ mod pipeline;
 mod questions;
 pub(crate) use questions::xlsx_response;
 mod quiz;
+mod quiz_openapi;
 mod tokens;
 
 use axum::Router;

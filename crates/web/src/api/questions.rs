@@ -74,7 +74,9 @@ async fn show_bank(
         .into_iter()
         .map(|(t, n)| json!({"topic": t, "questions": n}))
         .collect();
-    Ok(Json(json!({"bank": bank, "questions": n, "topics": topics})))
+    Ok(Json(
+        json!({"bank": bank, "questions": n, "topics": topics}),
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -149,7 +151,10 @@ async fn export_bank(
 ) -> AppResult<Response> {
     let bank = questions::authored_bank(&st, &u, parse_id(&raw)?).await?;
     let bytes = questions::export(&st, &bank).await?;
-    Ok(xlsx_response(bytes, &format!("question-bank-{}.xlsx", bank.id)))
+    Ok(xlsx_response(
+        bytes,
+        &format!("question-bank-{}.xlsx", bank.id),
+    ))
 }
 
 pub(crate) fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {

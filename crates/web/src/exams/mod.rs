@@ -110,7 +110,9 @@ pub async fn create(st: &AppState, u: &CurrentUser, input: &ExamInput) -> AppRes
             .into_iter()
             .collect();
         if let Some(bad) = ids.iter().find(|i| !pool.contains(i)) {
-            errs.push(FieldError::new("field.exam_questions", "exams.error.not_in_bank").with("id", bad));
+            errs.push(
+                FieldError::new("field.exam_questions", "exams.error.not_in_bank").with("id", bad),
+            );
         }
         ExamSpec::Fixed { question_ids: ids }
     };
@@ -177,7 +179,8 @@ async fn check_draws(
 /// An exam for its authors (`ManageQuestions` on its org, checked here visibly).
 pub async fn authored(st: &AppState, u: &CurrentUser, id: i64) -> AppResult<Exam> {
     let e = dbexams::get(&st.db.conn, u.tenant, id).await?;
-    u.grants.ensure(Permission::ManageQuestions, &exam_path(&e))?;
+    u.grants
+        .ensure(Permission::ManageQuestions, &exam_path(&e))?;
     Ok(e)
 }
 
@@ -307,12 +310,16 @@ async fn draw(st: &AppState, exam: &Exam) -> AppResult<Vec<i64>> {
         ExamSpec::Random { draws } => {
             let mut out: Vec<i64> = Vec::new();
             for d in draws {
-                let pool: Vec<i64> =
-                    dbq::pool(&st.db.conn, &[exam.bank_id], Some(d.kind), d.topic.as_deref())
-                        .await?
-                        .into_iter()
-                        .filter(|id| !out.contains(id))
-                        .collect();
+                let pool: Vec<i64> = dbq::pool(
+                    &st.db.conn,
+                    &[exam.bank_id],
+                    Some(d.kind),
+                    d.topic.as_deref(),
+                )
+                .await?
+                .into_iter()
+                .filter(|id| !out.contains(id))
+                .collect();
                 out.extend(pick(&pool, d.count, &mut rng));
             }
             if exam.shuffle {
@@ -412,8 +419,15 @@ pub async fn submit(
     let txn = st.db.conn.begin().await?;
     dbexams::submit(&txn, a.id, &given, (score, pass), now).await?;
     for g in given.iter().filter(|g| !g.correct) {
-        dbquiz::add_wrong(&txn, u.tenant, u.user_id, g.question_id, &g.given.join("、"), now)
-            .await?;
+        dbquiz::add_wrong(
+            &txn,
+            u.tenant,
+            u.user_id,
+            g.question_id,
+            &g.given.join("、"),
+            now,
+        )
+        .await?;
     }
     let mut credited = false;
     if let (true, Some(person)) = (pass && exam.credit_tenths > 0, u.person_id) {
@@ -440,8 +454,10 @@ pub async fn submit(
         a.id,
         Some(exam_path(&exam)),
         None,
-        Some(json!({"exam_id": exam.id, "person_id": u.person_id, "score": score,
-            "total": a.total, "passed": pass, "credited": credited})),
+        Some(
+            json!({"exam_id": exam.id, "person_id": u.person_id, "score": score,
+            "total": a.total, "passed": pass, "credited": credited}),
+        ),
     );
     redbranch_db::audit::append(&txn, u.tenant, entry).await?;
     txn.commit().await?;

@@ -137,7 +137,13 @@ async fn create_exam_form(
             let msg = errs
                 .0
                 .iter()
-                .map(|e| format!("{}：{}", ctx.t(e.field), crate::render::field_message(ctx.locale, e)))
+                .map(|e| {
+                    format!(
+                        "{}：{}",
+                        ctx.t(e.field),
+                        crate::render::field_message(ctx.locale, e)
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("；");
             exams_page(&st, &ctx, &u, msg, f).await

@@ -198,7 +198,9 @@ pub async fn add_question(
         .await?
         .contains(&q.dedupe_key())
     {
-        return Err(FieldError::new("field.question_stem", "questions.error.already_in_bank").into());
+        return Err(
+            FieldError::new("field.question_stem", "questions.error.already_in_bank").into(),
+        );
     }
     let id = dbq::insert_question(&txn, u.tenant, bank.id, &q).await?;
     txn.commit().await?;
@@ -243,8 +245,8 @@ pub async fn import(
     (bytes, file_name): (&[u8], &str),
     commit: bool,
 ) -> AppResult<ImportReport> {
-    let mut parse = read_file(bytes, file_name)
-        .map_err(|code| FieldError::new("field.import_file", code))?;
+    let mut parse =
+        read_file(bytes, file_name).map_err(|code| FieldError::new("field.import_file", code))?;
     let txn = st.db.conn.begin().await?;
     parse.flag_existing(&dbq::existing_keys(&txn, bank.id).await?);
     let mut report = ImportReport {
@@ -295,8 +297,12 @@ pub async fn export(st: &AppState, bank: &Bank) -> AppResult<Vec<u8>> {
     redbranch_sheets::write_xlsx(
         &bank.name,
         &TEMPLATE_HEADERS,
-        rows.iter()
-            .map(|r| template_row(&r.question).into_iter().map(Cell::from).collect()),
+        rows.iter().map(|r| {
+            template_row(&r.question)
+                .into_iter()
+                .map(Cell::from)
+                .collect()
+        }),
     )
     .map_err(|e| AppError::Internal(e.into()))
 }

@@ -124,12 +124,17 @@ async fn create_bank_form(
             st.settings.cookie_secure,
         )),
         Err(AppError::Invalid(e)) => {
-            let msg = e
-                .0
-                .iter()
-                .map(|e| format!("{}：{}", ctx.t(e.field), crate::render::field_message(ctx.locale, e)))
-                .collect::<Vec<_>>()
-                .join("；");
+            let msg =
+                e.0.iter()
+                    .map(|e| {
+                        format!(
+                            "{}：{}",
+                            ctx.t(e.field),
+                            crate::render::field_message(ctx.locale, e)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("；");
             let values = HashMap::from([
                 ("org_id".to_string(), f.org_id),
                 ("name".to_string(), f.name),
@@ -234,7 +239,15 @@ async fn show_bank(
     Query(q): Query<PageQuery>,
 ) -> AppResult<Response> {
     let id = parse_id(&raw)?;
-    bank_page(&st, &ctx, &u, id, q.page.unwrap_or(1).max(1), (None, String::new())).await
+    bank_page(
+        &st,
+        &ctx,
+        &u,
+        id,
+        q.page.unwrap_or(1).max(1),
+        (None, String::new()),
+    )
+    .await
 }
 
 /// Multipart: `file`, and `mode` = `preview` or `commit`.
@@ -264,12 +277,11 @@ async fn import_form(
         )),
         Ok(r) => bank_page(&st, &ctx, &u, bank.id, 1, (Some(r), String::new())).await,
         Err(AppError::Invalid(e)) => {
-            let msg = e
-                .0
-                .iter()
-                .map(|e| crate::render::field_message(ctx.locale, e))
-                .collect::<Vec<_>>()
-                .join("；");
+            let msg =
+                e.0.iter()
+                    .map(|e| crate::render::field_message(ctx.locale, e))
+                    .collect::<Vec<_>>()
+                    .join("；");
             bank_page(&st, &ctx, &u, bank.id, 1, (None, msg)).await
         }
         Err(e) => Err(e),

@@ -215,7 +215,15 @@ async fn book_wrong(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     for g in given.iter().filter(|g| !g.correct) {
-        dbquiz::add_wrong(c, u.tenant, u.user_id, g.question_id, &g.given.join("、"), now).await?;
+        dbquiz::add_wrong(
+            c,
+            u.tenant,
+            u.user_id,
+            g.question_id,
+            &g.given.join("、"),
+            now,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -237,7 +245,9 @@ pub async fn answer_challenge(
     }
     let items = dbquiz::items(&a)?;
     let mut given = dbquiz::answers(&a)?;
-    let current = items.get(given.len()).ok_or(AppError::Conflict("already_submitted"))?;
+    let current = items
+        .get(given.len())
+        .ok_or(AppError::Conflict("already_submitted"))?;
     if current.question_id != answer.question_id {
         return Err(FieldError::new("field.answers", "quiz.error.not_current")
             .with("id", answer.question_id)

@@ -117,7 +117,10 @@ pub fn mark_one(row: &QuestionRow, served: &Served, given: &[String]) -> bool {
 
 /// Checks that every answer belongs to a served question, once; the refusal names the first
 /// stranger. Unanswered questions are simply wrong.
-pub fn check_belongs(items: &[Served], answers: &[AnswerIn]) -> AppResult<HashMap<i64, Vec<String>>> {
+pub fn check_belongs(
+    items: &[Served],
+    answers: &[AnswerIn],
+) -> AppResult<HashMap<i64, Vec<String>>> {
     let served: HashSet<i64> = items.iter().map(|s| s.question_id).collect();
     let mut out = HashMap::new();
     for a in answers {
@@ -127,9 +130,11 @@ pub fn check_belongs(items: &[Served], answers: &[AnswerIn]) -> AppResult<HashMa
                 .into());
         }
         if out.insert(a.question_id, a.given.clone()).is_some() {
-            return Err(FieldError::new("field.answers", "quiz.error.answered_twice")
-                .with("id", a.question_id)
-                .into());
+            return Err(
+                FieldError::new("field.answers", "quiz.error.answered_twice")
+                    .with("id", a.question_id)
+                    .into(),
+            );
         }
     }
     Ok(out)
