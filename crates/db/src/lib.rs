@@ -12,6 +12,7 @@ pub mod dossier;
 pub mod error;
 pub mod import;
 pub mod league;
+pub mod meetings;
 pub mod migrations;
 pub mod org;
 pub mod people;

@@ -98,10 +98,13 @@ pub enum Permission {
     /// Record the 上级党委's steps of the pipeline (预审, approvals, filing upward): 组织员 and
     /// college or school administrators, never the branch itself.
     ApprovePipeline,
+    /// Plan meetings, show their check-in code, correct attendance, decide leave, record
+    /// minutes; see the compliance of the orgs below (branch committee and up).
+    ManageMeetings,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 14] = [
         Self::ViewOrg,
         Self::ViewMembers,
         Self::EditMembers,
@@ -115,6 +118,7 @@ impl Permission {
         Self::RecordPipeline,
         Self::OverridePipelineRule,
         Self::ApprovePipeline,
+        Self::ManageMeetings,
     ];
 }
 
@@ -123,10 +127,18 @@ pub fn role_permits(role: Role, p: Permission) -> bool {
     use Permission::*;
     match role {
         Role::Member => matches!(p, ViewOrg),
-        Role::BranchCommittee => matches!(p, ViewOrg | ViewMembers | RecordPipeline),
+        Role::BranchCommittee => {
+            matches!(p, ViewOrg | ViewMembers | RecordPipeline | ManageMeetings)
+        }
         Role::BranchSecretary => matches!(
             p,
-            ViewOrg | ViewMembers | EditMembers | ExportMembers | ManageOrgs | RecordPipeline
+            ViewOrg
+                | ViewMembers
+                | EditMembers
+                | ExportMembers
+                | ManageOrgs
+                | RecordPipeline
+                | ManageMeetings
         ),
         Role::Organiser => matches!(
             p,
@@ -138,6 +150,7 @@ pub fn role_permits(role: Role, p: Permission) -> bool {
                 | ViewAudit
                 | RecordPipeline
                 | ApprovePipeline
+                | ManageMeetings
         ),
         Role::CollegeAdmin => !matches!(p, ManageSettings),
         Role::SchoolAdmin | Role::SystemAdmin => true,

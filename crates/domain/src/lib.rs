@@ -12,5 +12,6 @@ pub mod people;
 #[macro_use]
 pub mod pipeline;
 pub mod league;
+pub mod meetings;
 pub mod roster;
 pub mod text;

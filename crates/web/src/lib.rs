@@ -15,6 +15,7 @@ pub mod health;
 pub mod home;
 pub mod import;
 pub mod league;
+pub mod meetings;
 pub mod members;
 pub mod orgs;
 pub mod page;
@@ -92,6 +93,7 @@ pub fn router(state: AppState) -> Router {
             get(pipeline::show_pipeline_page).post(pipeline::submit_step),
         )
         .merge(dossier::routes())
+        .merge(meetings::routes())
         .nest("/api/v1", api::routes())
         .merge(pipeline::io_routes::routes())
         .route("/api/openapi.json", get(api::openapi::openapi_json))

@@ -8,6 +8,8 @@
 mod dossier;
 mod league;
 mod me;
+mod meetings;
+mod meetings_openapi;
 mod members;
 pub mod openapi;
 mod orgs;
@@ -53,6 +55,7 @@ pub fn routes() -> Router<AppState> {
             post(league::decide_recommendation),
         )
         .merge(dossier::routes())
+        .merge(meetings::routes())
 }
 
 /// A JSON request body; a malformed one is a 400 in the API's own error format (the `Json`
