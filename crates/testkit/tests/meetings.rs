@@ -13,8 +13,8 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use redbranch_domain::authz::Role;
 use redbranch_testkit::{Session, TestApp, both_backends, field_messages};
 use reqwest::multipart::{Form, Part};
-use serde_json::{Value, json};
 use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{Value, json};
 
 /// A small but real PDF.
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
@@ -78,29 +78,47 @@ both_backends!(
         let (status, m) = plan(&app, &sec, "branch_committee", "2026-03-05").await;
         assert_eq!(status, 201, "{m}");
         let id = m["id"].as_i64().unwrap();
-        assert_eq!(m["invited"], 3, "the branch's three members are invited: {m}");
+        assert_eq!(
+            m["invited"], 3,
+            "the branch's three members are invited: {m}"
+        );
 
         // The notice reaches a member's home page.
         let stu = app.session("stua").await;
         let home = app.text(&stu.0, "/").await;
-        assert!(home.contains("会议通知：三月支委会"), "notice on the home page");
+        assert!(
+            home.contains("会议通知：三月支委会"),
+            "notice on the home page"
+        );
 
         // On time, then late after the 5 grace minutes, then again: nothing changes.
         app.clock.set_now(at(13, 58, 0));
         let c = code(&app, &sec, id).await;
         let (s, v) = app
-            .post_json(&stu, &format!("/api/v1/meetings/{id}/checkin"), json!({"code": c}))
+            .post_json(
+                &stu,
+                &format!("/api/v1/meetings/{id}/checkin"),
+                json!({"code": c}),
+            )
             .await;
         assert_eq!((s, v["status"].as_str()), (200, Some("present")), "{v}");
         app.clock.set_now(at(14, 10, 0));
         let com = app.session("coma").await;
         let c = code(&app, &sec, id).await;
         let (s, v) = app
-            .post_json(&com, &format!("/api/v1/meetings/{id}/checkin"), json!({"code": c}))
+            .post_json(
+                &com,
+                &format!("/api/v1/meetings/{id}/checkin"),
+                json!({"code": c}),
+            )
             .await;
         assert_eq!((s, v["status"].as_str()), (200, Some("late")), "{v}");
         let (s, v) = app
-            .post_json(&stu, &format!("/api/v1/meetings/{id}/checkin"), json!({"code": c}))
+            .post_json(
+                &stu,
+                &format!("/api/v1/meetings/{id}/checkin"),
+                json!({"code": c}),
+            )
             .await;
         assert_eq!((s, v["already"].as_bool()), (200, Some(true)), "{v}");
         let (_, d) = get_json(&app, &sec, &format!("/api/v1/meetings/{id}")).await;
@@ -129,7 +147,10 @@ both_backends!(
         let c = code(&app, &sec, id).await;
         let (s, v) = app.post_json(&stu, &path, json!({"code": c})).await;
         assert_eq!(s, 400, "{v}");
-        assert!(v["error"]["message"].as_str().unwrap().contains("30 分钟"), "{v}");
+        assert!(
+            v["error"]["message"].as_str().unwrap().contains("30 分钟"),
+            "{v}"
+        );
 
         // A code shown at 14:00:00 still works in the next window and no longer at 14:01:00.
         app.clock.set_now(at(14, 0, 0));
@@ -137,7 +158,10 @@ both_backends!(
         app.clock.set_now(at(14, 1, 0));
         let (s, v) = app.post_json(&stu, &path, json!({"code": shown})).await;
         assert_eq!(s, 400, "{v}");
-        assert!(v["error"]["message"].as_str().unwrap().contains("二维码"), "{v}");
+        assert!(
+            v["error"]["message"].as_str().unwrap().contains("二维码"),
+            "{v}"
+        );
         let (s, v) = app
             .post_json(&stu, &path, json!({"code": "00000000000000000000"}))
             .await;
@@ -165,15 +189,21 @@ both_backends!(
         let (s, v) = app.post_json(&stu, &leave, json!({"reason": ""})).await;
         assert_eq!(s, 422, "{v}");
         assert!(field_messages(&v).contains("必填"), "{v}");
-        let (s, v) = app.post_json(&stu, &leave, json!({"reason": "实习在外"})).await;
+        let (s, v) = app
+            .post_json(&stu, &leave, json!({"reason": "实习在外"}))
+            .await;
         assert_eq!(s, 200, "{v}");
         assert_eq!(v["mine"]["leave_status"], "pending");
         // A member cannot decide it; the secretary can.
         let a1 = app.world.person("A001");
         let decide = format!("/api/v1/meetings/{id}/leave/{a1}");
-        let (s, _) = app.post_json(&stu, &decide, json!({"decision": "approve"})).await;
+        let (s, _) = app
+            .post_json(&stu, &decide, json!({"decision": "approve"}))
+            .await;
         assert_eq!(s, 403);
-        let (s, v) = app.post_json(&sec, &decide, json!({"decision": "approve"})).await;
+        let (s, v) = app
+            .post_json(&sec, &decide, json!({"decision": "approve"}))
+            .await;
         assert_eq!(s, 200, "{v}");
         assert_eq!(status_of(&app, &sec, id, a1).await, "leave");
         // After the start it is too late to ask.
@@ -196,25 +226,37 @@ both_backends!(
         let id = m["id"].as_i64().unwrap();
         let a1 = app.world.person("A001");
         let path = format!("/api/v1/meetings/{id}/attendance/{a1}");
-        let (s, v) = app.post_json(&sec, &path, json!({"status": "present", "reason": " "})).await;
+        let (s, v) = app
+            .post_json(&sec, &path, json!({"status": "present", "reason": " "}))
+            .await;
         assert_eq!(s, 422, "{v}");
         assert!(field_messages(&v).contains("必填"), "{v}");
         assert_eq!(audit_count(&app, "meeting_attendance_correct").await, 0);
         let (s, v) = app
-            .post_json(&sec, &path, json!({"status": "present", "reason": "手机没电，现场确认"}))
+            .post_json(
+                &sec,
+                &path,
+                json!({"status": "present", "reason": "手机没电，现场确认"}),
+            )
             .await;
         assert_eq!(s, 200, "{v}");
         assert_eq!(v["meeting"]["attended"], 1);
         assert_eq!(status_of(&app, &sec, id, a1).await, "present");
         assert_eq!(audit_count(&app, "meeting_attendance_correct").await, 1);
         let (s, v) = app
-            .post_json(&sec, &path, json!({"status": "absent", "reason": "核实未到"}))
+            .post_json(
+                &sec,
+                &path,
+                json!({"status": "absent", "reason": "核实未到"}),
+            )
             .await;
         assert_eq!(s, 200, "{v}");
         assert_eq!(v["meeting"]["attended"], 0, "the count follows: {v}");
         // A member cannot correct anyone.
         let stu = app.session("stua").await;
-        let (s, _) = app.post_json(&stu, &path, json!({"status": "present", "reason": "x"})).await;
+        let (s, _) = app
+            .post_json(&stu, &path, json!({"status": "present", "reason": "x"}))
+            .await;
         assert_eq!(s, 403);
     }
 );
@@ -227,11 +269,17 @@ both_backends!(
         let (_, m) = plan(&app, &sec, "branch_committee", "2026-03-05").await;
         let id = m["id"].as_i64().unwrap();
         let path = format!("/api/v1/meetings/{id}/minutes");
-        let (s, v) = app.post_json(&sec, &path, json!({"minutes": "一、学习"})).await;
+        let (s, v) = app
+            .post_json(&sec, &path, json!({"minutes": "一、学习"}))
+            .await;
         assert_eq!(s, 422, "before the start: {v}");
         app.clock.set_now(at(15, 40, 0));
         let (s, v) = app
-            .post_json(&sec, &path, json!({"minutes": "<p>学习</p><script>alert(1)</script>"}))
+            .post_json(
+                &sec,
+                &path,
+                json!({"minutes": "<p>学习</p><script>alert(1)</script>"}),
+            )
             .await;
         assert_eq!(s, 422, "{v}");
         assert!(field_messages(&v).contains("脚本"), "{v}");
@@ -248,8 +296,19 @@ both_backends!(
             .await;
         assert_eq!(s, 200, "{v}");
         assert_eq!(v["meeting"]["status"], "held");
-        assert!(v["meeting"]["minutes"].as_str().unwrap().contains("<b>一、</b>"), "{v}");
-        let res = sec.0.get(app.url(&format!("/meetings/{id}/record.docx"))).send().await.unwrap();
+        assert!(
+            v["meeting"]["minutes"]
+                .as_str()
+                .unwrap()
+                .contains("<b>一、</b>"),
+            "{v}"
+        );
+        let res = sec
+            .0
+            .get(app.url(&format!("/meetings/{id}/record.docx")))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 200);
         let bytes = res.bytes().await.unwrap();
         assert!(bytes.starts_with(b"PK"), "a docx is a zip");
@@ -257,7 +316,13 @@ both_backends!(
     }
 );
 
-async fn upload(app: &TestApp, (c, csrf): &Session, id: i64, name: &str, bytes: Vec<u8>) -> (u16, Value) {
+async fn upload(
+    app: &TestApp,
+    (c, csrf): &Session,
+    id: i64,
+    name: &str,
+    bytes: Vec<u8>,
+) -> (u16, Value) {
     let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string()));
     let res = c
         .post(app.url(&format!("/api/v1/meetings/{id}/files")))
@@ -274,7 +339,8 @@ both_backends!(
     oversized_or_foreign_files_are_refused_and_a_pdf_comes_back_intact,
     |app: TestApp| async move {
         app.clock.set_now(at(15, 0, 0));
-        app.sql("UPDATE tenants SET settings = '{\"meetings\": {\"max_file_bytes\": 1000}}'").await;
+        app.sql("UPDATE tenants SET settings = '{\"meetings\": {\"max_file_bytes\": 1000}}'")
+            .await;
         let sec = app.session("seca").await;
         let (_, m) = plan(&app, &sec, "branch_committee", "2026-03-05").await;
         let id = m["id"].as_i64().unwrap();
@@ -288,9 +354,18 @@ both_backends!(
         let (s, v) = upload(&app, &sec, id, "签到表.pdf", PDF.to_vec()).await;
         assert_eq!(s, 201, "{v}");
         let (_, d) = get_json(&app, &sec, &format!("/api/v1/meetings/{id}")).await;
-        assert_eq!(d["files"].as_array().unwrap().len(), 1, "only the good file: {d}");
+        assert_eq!(
+            d["files"].as_array().unwrap().len(),
+            1,
+            "only the good file: {d}"
+        );
         let fid = v["id"].as_i64().unwrap();
-        let back = sec.0.get(app.url(&format!("/meetings/{id}/files/{fid}"))).send().await.unwrap();
+        let back = sec
+            .0
+            .get(app.url(&format!("/meetings/{id}/files/{fid}")))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(back.bytes().await.unwrap().as_ref(), PDF);
     }
 );
@@ -314,7 +389,10 @@ both_backends!(
             .await;
         assert_eq!(s, 422, "{v}");
         let msgs = field_messages(&v);
-        assert!(msgs.contains("结束时间须晚于开始时间") && msgs.contains("http"), "{msgs}");
+        assert!(
+            msgs.contains("结束时间须晚于开始时间") && msgs.contains("http"),
+            "{msgs}"
+        );
         let (s, v) = app
             .post_json(
                 &sec,
@@ -331,8 +409,20 @@ both_backends!(
     nobody_outside_the_branch_plans_reads_or_checks_in,
     |app: TestApp| async move {
         app.clock.set_now(at(13, 50, 0));
-        app.add_user("secb", Some(app.world.person("B003")), Role::BranchSecretary, &["PB1", "LB1"]).await;
-        app.add_user("stub", Some(app.world.person("B002")), Role::Member, &["LB1"]).await;
+        app.add_user(
+            "secb",
+            Some(app.world.person("B003")),
+            Role::BranchSecretary,
+            &["PB1", "LB1"],
+        )
+        .await;
+        app.add_user(
+            "stub",
+            Some(app.world.person("B002")),
+            Role::Member,
+            &["LB1"],
+        )
+        .await;
         let sec = app.session("seca").await;
         let (_, m) = plan(&app, &sec, "branch_committee", "2026-03-05").await;
         let id = m["id"].as_i64().unwrap();
@@ -347,16 +437,28 @@ both_backends!(
         assert_eq!(s, 403, "showing another branch's code");
         let a1 = app.world.person("A001");
         let (s, _) = app
-            .post_json(&secb, &format!("/api/v1/meetings/{id}/attendance/{a1}"), json!({"status": "absent", "reason": "x"}))
+            .post_json(
+                &secb,
+                &format!("/api/v1/meetings/{id}/attendance/{a1}"),
+                json!({"status": "absent", "reason": "x"}),
+            )
             .await;
         assert_eq!(s, 403, "correcting another branch's attendance");
         let pa = app.world.orgs["PA"].id;
-        let (s, _) = get_json(&app, &secb, &format!("/api/v1/meetings/compliance?org={pa}")).await;
+        let (s, _) = get_json(
+            &app,
+            &secb,
+            &format!("/api/v1/meetings/compliance?org={pa}"),
+        )
+        .await;
         assert_eq!(s, 403, "another college's compliance");
         // A member: reads the meeting they are invited to, nothing more.
         let (s, v) = get_json(&app, &stua, &format!("/api/v1/meetings/{id}")).await;
         assert_eq!(s, 200);
-        assert!(v["attendees"].as_array().unwrap().is_empty(), "a member does not see the others: {v}");
+        assert!(
+            v["attendees"].as_array().unwrap().is_empty(),
+            "a member does not see the others: {v}"
+        );
         let (s, _) = get_json(&app, &stua, &format!("/api/v1/meetings/{id}/checkin-code")).await;
         assert_eq!(s, 403, "a member cannot show the code");
         let (s, _) = get_json(&app, &stua, "/api/v1/meetings/compliance").await;
@@ -367,12 +469,26 @@ both_backends!(
         let stub = app.session("stub").await;
         let c = code(&app, &sec, id).await;
         let (s, v) = app
-            .post_json(&stub, &format!("/api/v1/meetings/{id}/checkin"), json!({"code": c}))
+            .post_json(
+                &stub,
+                &format!("/api/v1/meetings/{id}/checkin"),
+                json!({"code": c}),
+            )
             .await;
         assert_eq!(s, 403, "{v}");
-        let page = stub.0.get(app.url(&format!("/checkin/{id}/{c}"))).send().await.unwrap();
+        let page = stub
+            .0
+            .get(app.url(&format!("/checkin/{id}/{c}")))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(page.status(), 400);
-        assert!(page.text().await.unwrap().contains("不在本次会议的参会名单中"));
+        assert!(
+            page.text()
+                .await
+                .unwrap()
+                .contains("不在本次会议的参会名单中")
+        );
     }
 );
 
@@ -384,12 +500,20 @@ async fn held(app: &TestApp, sec: &Session, kind: &str, date: &str, present: &[&
     for no in present {
         let p = app.world.person(no);
         let (s, v) = app
-            .post_json(sec, &format!("/api/v1/meetings/{id}/attendance/{p}"), json!({"status": "present", "reason": "补录"}))
+            .post_json(
+                sec,
+                &format!("/api/v1/meetings/{id}/attendance/{p}"),
+                json!({"status": "present", "reason": "补录"}),
+            )
             .await;
         assert_eq!(s, 200, "{v}");
     }
     let (s, v) = app
-        .post_json(sec, &format!("/api/v1/meetings/{id}/minutes"), json!({"minutes": "会议内容"}))
+        .post_json(
+            sec,
+            &format!("/api/v1/meetings/{id}/minutes"),
+            json!({"minutes": "会议内容"}),
+        )
         .await;
     assert_eq!(s, 200, "{v}");
 }
@@ -412,35 +536,83 @@ both_backends!(
     compliance_counts_what_was_held_checks_quorum_and_flags_silent_branches,
     |app: TestApp| async move {
         let day = NaiveDate::from_ymd_opt(2026, 4, 10).unwrap();
-        app.clock.set_now(Utc.from_utc_datetime(&day.and_hms_opt(2, 0, 0).unwrap()));
+        app.clock
+            .set_now(Utc.from_utc_datetime(&day.and_hms_opt(2, 0, 0).unwrap()));
         let sec = app.session("seca").await;
         held(&app, &sec, "branch_committee", "2026-01-15", &[]).await;
         held(&app, &sec, "branch_committee", "2026-03-15", &[]).await;
         // 1 of 3 is not more than half; 2 of 3 is.
         held(&app, &sec, "branch_general", "2026-02-10", &["A001"]).await;
         let pa1 = app.world.orgs["PA1"].id;
-        let (s, v) = get_json(&app, &sec, &format!("/api/v1/meetings/compliance?org={pa1}&year=2026")).await;
+        let (s, v) = get_json(
+            &app,
+            &sec,
+            &format!("/api/v1/meetings/compliance?org={pa1}&year=2026"),
+        )
+        .await;
         assert_eq!(s, 200, "{v}");
-        assert_eq!(&states(&v, "branch_committee")[..4], ["met", "missed", "met", "open"]);
+        assert_eq!(
+            &states(&v, "branch_committee")[..4],
+            ["met", "missed", "met", "open"]
+        );
         assert_eq!(&states(&v, "branch_general")[..2], ["no_quorum", "open"]);
         assert_eq!(v["branch"]["silent"], false, "held 26 days ago: {v}");
-        held(&app, &sec, "branch_general", "2026-04-08", &["A001", "A002"]).await;
-        let (_, v) = get_json(&app, &sec, &format!("/api/v1/meetings/compliance?org={pa1}&year=2026")).await;
+        held(
+            &app,
+            &sec,
+            "branch_general",
+            "2026-04-08",
+            &["A001", "A002"],
+        )
+        .await;
+        let (_, v) = get_json(
+            &app,
+            &sec,
+            &format!("/api/v1/meetings/compliance?org={pa1}&year=2026"),
+        )
+        .await;
         assert_eq!(&states(&v, "branch_general")[..2], ["no_quorum", "met"]);
         // The school: each college rolled up; college B's branch has held nothing.
         let school = app.session("school").await;
         let p = app.world.orgs["P"].id;
-        let (s, v) = get_json(&app, &school, &format!("/api/v1/meetings/compliance?org={p}&year=2026")).await;
+        let (s, v) = get_json(
+            &app,
+            &school,
+            &format!("/api/v1/meetings/compliance?org={p}&year=2026"),
+        )
+        .await;
         assert_eq!(s, 200, "{v}");
         assert_eq!(v["branches"], 2);
         assert_eq!(v["silent"], 1, "{v}");
         let pa = app.world.orgs["PA"].id;
-        let a = v["children"].as_array().unwrap().iter().find(|c| c["org_id"] == pa).unwrap().clone();
-        assert_eq!(a["tally"]["met"], 3, "two committee months and one quorate meeting: {a}");
+        let a = v["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["org_id"] == pa)
+            .unwrap()
+            .clone();
+        assert_eq!(
+            a["tally"]["met"], 3,
+            "two committee months and one quorate meeting: {a}"
+        );
         assert_eq!(a["silent"], 0);
-        let page = app.text(&school.0, &format!("/meetings/compliance?org={p}&year=2026")).await;
-        assert!(page.contains("乙学院党委") && page.contains("超过 30 天未开展组织生活"), "the page drills down");
-        let page = app.text(&sec.0, &format!("/meetings/compliance?org={pa1}&year=2026")).await;
-        assert!(page.contains("人数不足") && page.contains("未开"), "the branch page shows each period");
+        let page = app
+            .text(
+                &school.0,
+                &format!("/meetings/compliance?org={p}&year=2026"),
+            )
+            .await;
+        assert!(
+            page.contains("乙学院党委") && page.contains("超过 30 天未开展组织生活"),
+            "the page drills down"
+        );
+        let page = app
+            .text(&sec.0, &format!("/meetings/compliance?org={pa1}&year=2026"))
+            .await;
+        assert!(
+            page.contains("人数不足") && page.contains("未开"),
+            "the branch page shows each period"
+        );
     }
 );

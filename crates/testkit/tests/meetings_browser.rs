@@ -30,18 +30,41 @@ async fn set(c: &Client, id: &str, value: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Scrolls an element to the middle of the screen (clear of the phone's tab bar) and clicks it.
+async fn click(c: &Client, css: &str) -> anyhow::Result<()> {
+    c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({block: 'center'});",
+        vec![css.into()],
+    )
+    .await?;
+    c.find(Locator::Css(css)).await?.click().await?;
+    Ok(())
+}
+
 async fn plan_meeting(app: &TestApp, c: &Client) -> anyhow::Result<String> {
     c.goto(&app.url("/meetings/new")).await?;
     let kind = c.find(Locator::Id("kind")).await?;
     kind.select_by_value("branch_committee").await?;
-    c.find(Locator::Id("title")).await?.send_keys("三月支部委员会").await?;
+    c.find(Locator::Id("title"))
+        .await?
+        .send_keys("三月支部委员会")
+        .await?;
     set(c, "date", "2026-03-05").await?;
     set(c, "start", "14:00").await?;
     set(c, "end", "15:30").await?;
-    c.find(Locator::Id("place")).await?.send_keys("学院楼 301").await?;
-    let boxes = c.find_all(Locator::Css("#invitees input[type=checkbox]:checked")).await?;
-    ensure!(boxes.len() == 3, "the branch's members are ticked: {}", boxes.len());
-    c.find(Locator::Css("#meeting-form button[type=submit]")).await?.click().await?;
+    c.find(Locator::Id("place"))
+        .await?
+        .send_keys("学院楼 301")
+        .await?;
+    let boxes = c
+        .find_all(Locator::Css("#invitees input[type=checkbox]:checked"))
+        .await?;
+    ensure!(
+        boxes.len() == 3,
+        "the branch's members are ticked: {}",
+        boxes.len()
+    );
+    click(c, "#meeting-form button[type=submit]").await?;
     eventually("the new meeting's page opens", || async {
         Ok(c.find(Locator::Id("plan")).await.is_ok())
     })
@@ -56,8 +79,8 @@ both_backends!(
     |app: TestApp| async move {
         app.clock.set_now(at(13, 55));
         in_browser(&app, Screen::Phone, |app, c| async move {
-            check_viewport(&c, Screen::Phone).await?;
             sign_in_as(app, &c, "seca").await?;
+            check_viewport(&c, Screen::Phone).await?;
             let meeting = plan_meeting(app, &c).await?;
             let flash = text(&c, "#toasts").await?;
             ensure!(flash.contains("已通知"), "flash: {flash}");
@@ -90,11 +113,17 @@ both_backends!(
             let row = c.find(Locator::Css("tr[data-status=present]")).await?;
             ensure!(row.text().await?.contains("张伟"), "the member is present");
             let box_ = c.find(Locator::Id("minutes-body")).await?;
-            box_.send_keys("一、学习《中国共产党支部工作条例（试行）》\n二、讨论发展计划").await?;
-            c.find(Locator::Id("resolutions")).await?.send_keys("同意确定张伟为入党积极分子").await?;
-            c.find(Locator::Css("#minutes-form button[type=submit]")).await?.click().await?;
+            box_.send_keys("一、学习《中国共产党支部工作条例（试行）》\n二、讨论发展计划")
+                .await?;
+            c.find(Locator::Id("resolutions"))
+                .await?
+                .send_keys("同意确定张伟为入党积极分子")
+                .await?;
+            click(&c, "#minutes-form button[type=submit]").await?;
             eventually("the minutes are shown", || async {
-                Ok(text(&c, "#minutes-text").await?.contains("二、讨论发展计划"))
+                Ok(text(&c, "#minutes-text")
+                    .await?
+                    .contains("二、讨论发展计划"))
             })
             .await?;
             let status = text(&c, "#meeting-status").await?;
@@ -123,13 +152,14 @@ both_backends!(
         assert_eq!(s, 201, "{m}");
         let id = m["id"].as_i64().unwrap_or_default();
         in_browser(&app, Screen::Desktop, |app, c| async move {
-            check_viewport(&c, Screen::Desktop).await?;
             sign_in_as(app, &c, "stua").await?;
+            check_viewport(&c, Screen::Desktop).await?;
             // The notice on the home page leads to the meeting.
             c.goto(&app.url("/")).await?;
             let home = text(&c, "main").await?;
             ensure!(home.contains("会议通知：主题党日"), "home: {home}");
-            c.goto(&app.url(&format!("/checkin/{id}/0123456789abcdef0123"))).await?;
+            c.goto(&app.url(&format!("/checkin/{id}/0123456789abcdef0123")))
+                .await?;
             let refused = text(&c, "#scan-result").await?;
             ensure!(refused.contains("二维码"), "stale: {refused}");
             let (_, v) = {
@@ -144,7 +174,10 @@ both_backends!(
             c.goto(&app.url(&path)).await?;
             let ok = text(&c, "#scan-result").await?;
             ensure!(ok.contains("签到成功"), "checked in: {ok}");
-            c.find(Locator::Css("#scan-result a")).await?.click().await?;
+            c.find(Locator::Css("#scan-result a"))
+                .await?
+                .click()
+                .await?;
             eventually("the meeting page opens", || async {
                 path_is(&c, &format!("/meetings/{id}")).await
             })

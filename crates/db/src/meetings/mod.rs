@@ -156,7 +156,11 @@ pub async fn attendees(
     let ids: Vec<i64> = rows.iter().map(|r| r.person_id).collect();
     let names: HashMap<i64, (String, String)> = people::Entity::find()
         .select_only()
-        .columns([people::Column::Id, people::Column::Name, people::Column::StudentNo])
+        .columns([
+            people::Column::Id,
+            people::Column::Name,
+            people::Column::StudentNo,
+        ])
         .filter(people::Column::Id.is_in(ids))
         .into_tuple::<(i64, String, String)>()
         .all(c)
@@ -425,7 +429,15 @@ pub async fn files_of(
     use files::Column as F;
     Ok(files::Entity::find()
         .select_only()
-        .columns([F::Id, F::Kind, F::Filename, F::ContentType, F::SizeBytes, F::Sha256, F::UploadedAt])
+        .columns([
+            F::Id,
+            F::Kind,
+            F::Filename,
+            F::ContentType,
+            F::SizeBytes,
+            F::Sha256,
+            F::UploadedAt,
+        ])
         .filter(F::TenantId.eq(tenant.0))
         .filter(F::MeetingId.eq(meeting))
         .order_by_asc(F::Id)
@@ -484,7 +496,11 @@ pub async fn members_of(
     };
     Ok(people::Entity::find()
         .select_only()
-        .columns([people::Column::Id, people::Column::Name, people::Column::StudentNo])
+        .columns([
+            people::Column::Id,
+            people::Column::Name,
+            people::Column::StudentNo,
+        ])
         .filter(people::Column::TenantId.eq(tenant.0))
         .filter(col.is_in(org_ids.iter().copied()))
         .order_by_asc(people::Column::StudentNo)

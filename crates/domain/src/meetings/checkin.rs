@@ -67,7 +67,11 @@ pub fn is_open(
 
 /// On time or late: late once `late_after_minutes` have passed since the start (a school rule;
 /// the default is 5 minutes).
-pub fn arrival(starts_at: DateTime<Utc>, now: DateTime<Utc>, late_after_minutes: u32) -> Attendance {
+pub fn arrival(
+    starts_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    late_after_minutes: u32,
+) -> Attendance {
     if now > starts_at + Duration::minutes(i64::from(late_after_minutes)) {
         Attendance::Late
     } else {
@@ -81,7 +85,9 @@ mod tests {
     use chrono::TimeZone;
 
     fn at(h: u32, m: u32, s: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 3, 5, h, m, s).single().unwrap_or_default()
+        Utc.with_ymd_and_hms(2026, 3, 5, h, m, s)
+            .single()
+            .unwrap_or_default()
     }
 
     #[test]

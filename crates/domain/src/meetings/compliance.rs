@@ -203,6 +203,59 @@ fn bounds(year: i32, every: Every, index: u32) -> Option<(NaiveDate, NaiveDate)>
     Some((start, next.pred_opt()?))
 }
 
+/// Meetings of `r.kind` per period of `year`: (held, counting), in one pass over `held`.
+fn per_period(year: i32, r: &Requirement, held: &[Held]) -> Vec<(u32, u32)> {
+    let months = r.every.months();
+    let mut out = vec![(0u32, 0u32); (12 / months) as usize];
+    for h in held
+        .iter()
+        .filter(|h| h.kind == r.kind && h.on.year() == year)
+    {
+        if let Some(p) = out.get_mut(((h.on.month() - 1) / months) as usize) {
+            p.0 += 1;
+            p.1 += u32::from(h.counts());
+        }
+    }
+    out
+}
+
+/// Where period `i` of `r` stands on `today`, given what was held in it.
+fn state_of(
+    year: i32,
+    today: NaiveDate,
+    r: &Requirement,
+    i: u32,
+    (count, counting): (u32, u32),
+) -> SlotState {
+    let Some((start, end)) = bounds(year, r.every, i) else {
+        return SlotState::Future;
+    };
+    let over = end < today;
+    if counting > 0 {
+        SlotState::Met
+    } else if count > 0 && over {
+        SlotState::NoQuorum
+    } else if over {
+        SlotState::Missed
+    } else if start <= today {
+        SlotState::Open
+    } else {
+        SlotState::Future
+    }
+}
+
+impl Tally {
+    fn count(&mut self, state: SlotState) {
+        match state {
+            SlotState::Met => self.met += 1,
+            SlotState::NoQuorum => self.no_quorum += 1,
+            SlotState::Missed => self.missed += 1,
+            SlotState::Open | SlotState::Future => return,
+        }
+        self.due += 1;
+    }
+}
+
 /// How each requirement stands for `year`, on `today`, given what was held that year. A
 /// period counts as due once it is over, or earlier if it is already met.
 pub fn evaluate(
@@ -213,48 +266,17 @@ pub fn evaluate(
 ) -> Vec<KindCompliance> {
     reqs.iter()
         .map(|r| {
-            let n = 12 / r.every.months();
             let mut tally = Tally::default();
-            let slots = (0..n)
-                .filter_map(|i| {
-                    let (start, end) = bounds(year, r.every, i)?;
-                    let mine = held
-                        .iter()
-                        .filter(|h| h.kind == r.kind && h.on >= start && h.on <= end);
-                    let (count, counting) =
-                        mine.fold((0, 0), |(a, b), h| (a + 1, b + u32::from(h.counts())));
-                    let over = end < today;
-                    let state = if counting > 0 {
-                        SlotState::Met
-                    } else if count > 0 && over {
-                        SlotState::NoQuorum
-                    } else if over {
-                        SlotState::Missed
-                    } else if start <= today {
-                        SlotState::Open
-                    } else {
-                        SlotState::Future
-                    };
-                    match state {
-                        SlotState::Met => {
-                            tally.due += 1;
-                            tally.met += 1;
-                        }
-                        SlotState::NoQuorum => {
-                            tally.due += 1;
-                            tally.no_quorum += 1;
-                        }
-                        SlotState::Missed => {
-                            tally.due += 1;
-                            tally.missed += 1;
-                        }
-                        SlotState::Open | SlotState::Future => {}
-                    }
-                    Some(Slot {
+            let slots = (0u32..)
+                .zip(per_period(year, r, held))
+                .map(|(i, p)| {
+                    let state = state_of(year, today, r, i, p);
+                    tally.count(state);
+                    Slot {
                         label: label(year, r.every, i),
                         state,
-                        held: count,
-                    })
+                        held: p.0,
+                    }
                 })
                 .collect();
             KindCompliance {
@@ -264,6 +286,18 @@ pub fn evaluate(
             }
         })
         .collect()
+}
+
+/// The totals of [`evaluate`] alone, without building the periods (for roll-ups of many
+/// branches).
+pub fn tally(year: i32, today: NaiveDate, reqs: &[Requirement], held: &[Held]) -> Tally {
+    let mut t = Tally::default();
+    for r in reqs {
+        for (i, p) in (0u32..).zip(per_period(year, r, held)) {
+            t.count(state_of(year, today, r, i, p));
+        }
+    }
+    t
 }
 
 /// A branch is "silent" when it has held nothing for more than `days` days (by default 30, a
@@ -322,9 +356,22 @@ mod tests {
         let states: Vec<_> = r.slots.iter().take(4).map(|s| s.state).collect();
         assert_eq!(
             states,
-            [SlotState::Met, SlotState::Missed, SlotState::Met, SlotState::Future]
+            [
+                SlotState::Met,
+                SlotState::Missed,
+                SlotState::Met,
+                SlotState::Future
+            ]
         );
-        assert_eq!(r.tally, Tally { due: 3, met: 2, missed: 1, no_quorum: 0 });
+        assert_eq!(
+            r.tally,
+            Tally {
+                due: 3,
+                met: 2,
+                missed: 1,
+                no_quorum: 0
+            }
+        );
         // On the last day of February the month is still open; the day after, it is missed.
         let r = &evaluate(2026, d(2026, 2, 28), &reqs, &h)[0];
         assert_eq!(r.slots[1].state, SlotState::Open);
@@ -347,9 +394,22 @@ mod tests {
         let states: Vec<_> = r.slots.iter().map(|s| s.state).collect();
         assert_eq!(
             states,
-            [SlotState::NoQuorum, SlotState::Met, SlotState::Missed, SlotState::Open]
+            [
+                SlotState::NoQuorum,
+                SlotState::Met,
+                SlotState::Missed,
+                SlotState::Open
+            ]
         );
-        assert_eq!(r.tally, Tally { due: 3, met: 1, missed: 1, no_quorum: 1 });
+        assert_eq!(
+            r.tally,
+            Tally {
+                due: 3,
+                met: 1,
+                missed: 1,
+                no_quorum: 1
+            }
+        );
         assert_eq!(r.slots[0].label, "2026-Q1");
     }
 
@@ -359,7 +419,12 @@ mod tests {
         let has = |s: &MeetingsSettings, tree| {
             requirements(tree, s)
                 .iter()
-                .find(|r| matches!(r.kind, MeetingKind::PartyLecture | MeetingKind::LeagueLecture))
+                .find(|r| {
+                    matches!(
+                        r.kind,
+                        MeetingKind::PartyLecture | MeetingKind::LeagueLecture
+                    )
+                })
                 .map(|r| r.every)
         };
         assert_eq!(has(&s, Tree::Party), Some(Every::Quarter));
@@ -368,9 +433,27 @@ mod tests {
         s.party_lecture = LectureFrequency::None;
         assert_eq!(has(&s, Tree::Party), None);
         assert_eq!(has(&s, Tree::League), Some(Every::Quarter));
-        assert!(requirements(Tree::League, &s)
-            .iter()
-            .all(|r| r.kind.tree() == Tree::League));
+        assert!(
+            requirements(Tree::League, &s)
+                .iter()
+                .all(|r| r.kind.tree() == Tree::League)
+        );
+    }
+
+    #[test]
+    fn the_tally_alone_equals_the_sum_of_the_periods() {
+        let reqs = requirements(Tree::Party, &MeetingsSettings::default());
+        let h = [
+            held(MeetingKind::BranchGeneral, d(2026, 2, 10), 5, 10),
+            held(MeetingKind::BranchCommittee, d(2026, 1, 5), 3, 5),
+            held(MeetingKind::PartyLecture, d(2026, 6, 30), 3, 5),
+        ];
+        let today = d(2026, 7, 1);
+        let mut sum = Tally::default();
+        for k in evaluate(2026, today, &reqs, &h) {
+            sum.add(k.tally);
+        }
+        assert_eq!(tally(2026, today, &reqs, &h), sum);
     }
 
     #[test]
@@ -384,8 +467,18 @@ mod tests {
 
     #[test]
     fn tallies_add_up_and_give_a_percentage() {
-        let mut t = Tally { due: 3, met: 2, missed: 1, no_quorum: 0 };
-        t.add(Tally { due: 1, met: 1, missed: 0, no_quorum: 0 });
+        let mut t = Tally {
+            due: 3,
+            met: 2,
+            missed: 1,
+            no_quorum: 0,
+        };
+        t.add(Tally {
+            due: 1,
+            met: 1,
+            missed: 0,
+            no_quorum: 0,
+        });
         assert_eq!(t.percent(), Some(75));
         assert_eq!(Tally::default().percent(), None);
     }

@@ -121,7 +121,10 @@ pub fn check_holder(kind: MeetingKind, org: OrgKind) -> Result<(), FieldError> {
     if kind.may_be_held_by(org) {
         Ok(())
     } else {
-        Err(FieldError::new("field.meeting_kind", "meetings.error.kind_org"))
+        Err(FieldError::new(
+            "field.meeting_kind",
+            "meetings.error.kind_org",
+        ))
     }
 }
 

@@ -106,15 +106,18 @@ pub fn parse_reason(field: &'static str, raw: &str) -> Result<String, FieldError
 
 /// A meeting's start and end: the end after the start, and no longer than a day (a typo in
 /// the date rather than a real meeting).
-pub fn check_times(
-    starts_at: DateTime<Utc>,
-    ends_at: DateTime<Utc>,
-) -> Result<(), FieldError> {
+pub fn check_times(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> Result<(), FieldError> {
     if ends_at <= starts_at {
-        return Err(FieldError::new("field.meeting_ends_at", "meetings.error.ends_before_start"));
+        return Err(FieldError::new(
+            "field.meeting_ends_at",
+            "meetings.error.ends_before_start",
+        ));
     }
     if ends_at - starts_at > chrono::Duration::hours(24) {
-        return Err(FieldError::new("field.meeting_ends_at", "meetings.error.too_long"));
+        return Err(FieldError::new(
+            "field.meeting_ends_at",
+            "meetings.error.too_long",
+        ));
     }
     Ok(())
 }
@@ -124,7 +127,10 @@ pub fn check_times(
 /// meeting has begun, absence is recorded by the organiser with a reason instead.
 pub fn may_request_leave(starts_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), FieldError> {
     if now >= starts_at {
-        return Err(FieldError::new("field.leave_reason", "meetings.error.leave_too_late"));
+        return Err(FieldError::new(
+            "field.leave_reason",
+            "meetings.error.leave_too_late",
+        ));
     }
     Ok(())
 }
@@ -135,7 +141,9 @@ mod tests {
     use chrono::TimeZone;
 
     fn at(h: u32, m: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 3, 5, h, m, 0).single().unwrap_or_default()
+        Utc.with_ymd_and_hms(2026, 3, 5, h, m, 0)
+            .single()
+            .unwrap_or_default()
     }
 
     #[test]

@@ -87,8 +87,10 @@ async fn detail(st: &AppState, u: &CurrentUser, raw: &str) -> AppResult<Value> {
     let mine = l.access.invitation.as_ref().map(|i| {
         json!({"status": i.status, "checked_in_at": i.checked_in_at, "leave_status": i.leave_status})
     });
-    Ok(json!({"meeting": l.meeting, "org_name": l.org.name, "mine": mine,
-        "attendees": attendees, "files": files}))
+    Ok(
+        json!({"meeting": l.meeting, "org_name": l.org.name, "mine": mine,
+        "attendees": attendees, "files": files}),
+    )
 }
 
 async fn show_meeting(
@@ -129,8 +131,10 @@ async fn checkin_code(
     l.access.ensure_manage()?;
     let now = st.clock.now();
     let code = meetings::code_for(&st, l.meeting.id, now);
-    Ok(Json(json!({"code": code, "path": format!("/checkin/{}/{code}", l.meeting.id),
-        "seconds_left": seconds_left(now)})))
+    Ok(Json(
+        json!({"code": code, "path": format!("/checkin/{}/{code}", l.meeting.id),
+        "seconds_left": seconds_left(now)}),
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -9,12 +9,30 @@ pub fn document_openapi(doc: &mut Value) {
     let id = id_param();
     let sub = |name: &str| json!({"name": name, "in": "path", "required": true, "schema": {"type": "integer", "format": "int64", "minimum": 1}});
     let ok = |d: &str, s: Value| {
-        with_errors(json!({"200": {"description": d, "content": {"application/json": {"schema": s}}}}))
+        with_errors(
+            json!({"200": {"description": d, "content": {"application/json": {"schema": s}}}}),
+        )
     };
-    let body = |s: &str| json!({"required": true, "content": {"application/json": {"schema": r(s)}}});
-    let kinds = json!(["branch_general", "branch_committee", "party_group", "party_lecture", "theme_party_day", "org_life", "democratic_life",
-        "league_general", "league_committee", "league_group", "league_lecture", "theme_league_day"]);
-    let detail = ok("The meeting, its invitees (for ManageMeetings/ViewMembers) and files", r("MeetingDetail"));
+    let body =
+        |s: &str| json!({"required": true, "content": {"application/json": {"schema": r(s)}}});
+    let kinds = json!([
+        "branch_general",
+        "branch_committee",
+        "party_group",
+        "party_lecture",
+        "theme_party_day",
+        "org_life",
+        "democratic_life",
+        "league_general",
+        "league_committee",
+        "league_group",
+        "league_lecture",
+        "theme_league_day"
+    ]);
+    let detail = ok(
+        "The meeting, its invitees (for ManageMeetings/ViewMembers) and files",
+        r("MeetingDetail"),
+    );
     let paths = json!({
         "/api/v1/meetings": {
             "get": {"tags": ["meetings"], "summary": "Meetings of the orgs in the caller's scope and those the caller is invited to, latest first (100)",
@@ -80,7 +98,10 @@ pub fn document_openapi(doc: &mut Value) {
             "children": {"type": "array", "items": {"type": "object", "properties": {"org_id": {"type": "integer"}, "name": {"type": "string"}, "branches": {"type": "integer"}, "silent": {"type": "integer"}, "tally": tally}}},
             "branch": {"type": "object", "nullable": true, "description": "For a branch: each requirement with its source and its periods (met, no_quorum, missed, open, future)"}}},
     });
-    for (target, add) in [("paths", paths), ("components", json!({"schemas": schemas}))] {
+    for (target, add) in [
+        ("paths", paths),
+        ("components", json!({"schemas": schemas})),
+    ] {
         super::dossier::merge(&mut doc[target], add);
     }
     if let Some(tags) = doc["tags"].as_array_mut() {

@@ -12,7 +12,9 @@ use redbranch_db::ConnectionTrait;
 use redbranch_db::TransactionTrait;
 use redbranch_db::meetings as dbm;
 use redbranch_domain::meetings::Attendance;
-use redbranch_domain::meetings::checkin::{accepted_windows, arrival, is_open, seconds_left, window_of};
+use redbranch_domain::meetings::checkin::{
+    accepted_windows, arrival, is_open, seconds_left, window_of,
+};
 use serde_json::json;
 
 use super::{Loaded, meeting_for, settings};
@@ -47,7 +49,10 @@ pub async fn check_in(
 ) -> AppResult<CheckinOutcome> {
     let now = st.clock.now();
     let m = &l.meeting;
-    if !st.crypto.checkin_code_matches(m.id, &accepted_windows(now), code.trim()) {
+    if !st
+        .crypto
+        .checkin_code_matches(m.id, &accepted_windows(now), code.trim())
+    {
         return Err(AppError::BadRequest("checkin_code_invalid"));
     }
     is_open(m.starts_at, m.ends_at, now).map_err(|c| AppError::BadRequest(c.code()))?;
@@ -60,13 +65,23 @@ pub async fn check_in(
             already: true,
         });
     }
-    let s = settings(c, u.tenant).await?;
+    // Read on the pool, not in the transaction: on SQLite a transaction that reads first and
+    // then writes cannot wait for the write lock (SQLITE_BUSY at once under a burst); its
+    // first statement must be the write.
+    let s = settings(&st.db.conn, u.tenant).await?;
     let status = arrival(m.starts_at, now, s.late_after_minutes).code();
     let recorded = dbm::check_in(c, u.tenant, m.id, inv.person_id, status, now).await?;
     if recorded {
         let after = json!({"person_id": inv.person_id, "status": status, "via": "qr", "at": now});
-        super::write::audit(c, u, l, "meeting_checkin", Some(json!({"status": inv.status})), after)
-            .await?;
+        super::write::audit(
+            c,
+            u,
+            l,
+            "meeting_checkin",
+            Some(json!({"status": inv.status})),
+            after,
+        )
+        .await?;
     }
     Ok(CheckinOutcome {
         status,
@@ -102,7 +117,11 @@ fn scan_url(st: &AppState, headers: &HeaderMap, meeting: i64, code: &str) -> Str
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
-    let scheme = if st.settings.cookie_secure { "https" } else { "http" };
+    let scheme = if st.settings.cookie_secure {
+        "https"
+    } else {
+        "http"
+    };
     format!("{scheme}://{host}/checkin/{meeting}/{code}")
 }
 
@@ -128,7 +147,12 @@ async fn qr(st: &AppState, ctx: &Ctx, headers: &HeaderMap, l: &Loaded) -> AppRes
     let code = code_for(st, l.meeting.id, now);
     let url = scan_url(st, headers, l.meeting.id, &code);
     // The counts are read fresh: the fragment is polled while members scan.
-    let m = dbm::get(&st.db.conn, redbranch_db::tenants::TenantId(l.meeting.tenant_id), l.meeting.id).await?;
+    let m = dbm::get(
+        &st.db.conn,
+        redbranch_db::tenants::TenantId(l.meeting.tenant_id),
+        l.meeting.id,
+    )
+    .await?;
     Ok(QrFragment {
         page: ctx.page("meetings.checkin_title"),
         meeting_id: m.id,
@@ -173,8 +197,10 @@ pub async fn qr_fragment(
 ) -> AppResult<Response> {
     let l = meeting_for(&st, &u, &raw).await?;
     let mut res = render(&qr(&st, &ctx, &headers, &l).await?)?;
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
     Ok(res)
 }
 
@@ -201,7 +227,9 @@ pub async fn scan(
     let l = match meeting_for(&st, &u, &raw).await {
         Ok(l) => l,
         // Someone not invited and without rights on the org: the same words as "not invited".
-        Err(AppError::Forbidden(_)) => return scanned(&ctx, 0, String::new(), Err("checkin_not_invited")),
+        Err(AppError::Forbidden(_)) => {
+            return scanned(&ctx, 0, String::new(), Err("checkin_not_invited"));
+        }
         Err(e) => return Err(e),
     };
     let txn = st.db.conn.begin().await?;

@@ -14,9 +14,9 @@ use redbranch_db::org::Org;
 use redbranch_domain::authz::{Forbidden, Permission};
 use redbranch_domain::meetings::MeetingKind;
 use redbranch_domain::meetings::compliance::{
-    Held, RULES_VERSION, Tally, evaluate, is_silent, requirements,
+    Held, RULES_VERSION, Tally, evaluate, is_silent, requirements, tally,
 };
-use redbranch_domain::org::{OrgId, OrgKind, OrgPath};
+use redbranch_domain::org::{OrgId, OrgKind, OrgPath, Tree};
 use serde::Serialize;
 
 use crate::error::{AppError, AppResult};
@@ -172,21 +172,27 @@ pub async fn compute(
             percent: None,
         })
         .collect();
-    let child_index: HashMap<i64, usize> =
-        children.iter().enumerate().map(|(i, r)| (r.org_id, i)).collect();
+    let child_index: HashMap<i64, usize> = children
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.org_id, i))
+        .collect();
+    let (party_reqs, league_reqs) = (
+        requirements(Tree::Party, &s),
+        requirements(Tree::League, &s),
+    );
     let (mut total, mut branches, mut silent) = (Tally::default(), 0, 0);
     let mut detail = None;
     for b in orgs.iter().filter(|o| is_branch(o)) {
         let Some(tree) = b.org_kind().map(|k| k.tree()) else {
             continue;
         };
-        let reqs = requirements(tree, &s);
+        let reqs = match tree {
+            Tree::Party => &party_reqs,
+            Tree::League => &league_reqs,
+        };
         let mine = per_branch.get(&b.id).map(Vec::as_slice).unwrap_or_default();
-        let result = evaluate(year, today, &reqs, mine);
-        let mut t = Tally::default();
-        for r in &result {
-            t.add(r.tally);
-        }
+        let t = tally(year, today, reqs, mine);
         let last = last_by_branch.get(&b.id).copied();
         let quiet = is_silent(last, real_today, s.silent_days);
         total.add(t);
@@ -204,7 +210,7 @@ pub async fn compute(
         }
         if b.id == root.id {
             detail = Some(BranchDetail {
-                kinds: result
+                kinds: evaluate(year, today, reqs, mine)
                     .into_iter()
                     .map(|k| KindView {
                         kind: k.requirement.kind.code(),

@@ -71,14 +71,13 @@ pub async fn show_compliance(
         .collect();
     // Up one level only while the caller may see it.
     let parent = root.parent_id.filter(|p| {
-        root.org_path()
-            .ids()
-            .iter()
-            .any(|id| id.0 == *p)
+        root.org_path().ids().iter().any(|id| id.0 == *p)
             && u.grants.allows(
                 redbranch_domain::authz::Permission::ManageMeetings,
                 &redbranch_domain::org::OrgPath::from_stored(
-                    root.path.trim_end_matches(&format!("{}/", root.id)).to_string(),
+                    root.path
+                        .trim_end_matches(&format!("{}/", root.id))
+                        .to_string(),
                 ),
             )
     });

@@ -24,7 +24,11 @@ fn names(rows: &[dbm::AttendeeView], statuses: &[&str]) -> String {
         .filter(|r| statuses.contains(&r.status.as_str()))
         .map(|r| r.name.as_str())
         .collect();
-    if v.is_empty() { "无".into() } else { v.join("、") }
+    if v.is_empty() {
+        "无".into()
+    } else {
+        v.join("、")
+    }
 }
 
 pub async fn export_record(
@@ -50,12 +54,23 @@ pub async fn export_record(
         (None, Some(link)) => format!("线上：{link}"),
         (None, None) => String::new(),
     };
-    let attended = rows.iter().filter(|r| matches!(r.status.as_str(), "present" | "late")).count();
+    let attended = rows
+        .iter()
+        .filter(|r| matches!(r.status.as_str(), "present" | "late"))
+        .count();
     let table = fields_table(&[
         ("会议名称", m.title.clone()),
         ("会议类型", kind.clone()),
         ("党（团）组织", l.org.name.clone()),
-        ("时间", format!("{} {}—{}", cn_date(m.held_on), hm(m.starts_at), hm(m.ends_at))),
+        (
+            "时间",
+            format!(
+                "{} {}—{}",
+                cn_date(m.held_on),
+                hm(m.starts_at),
+                hm(m.ends_at)
+            ),
+        ),
         ("地点", place),
         ("主持人", m.host.clone().unwrap_or_default()),
         ("记录人", m.recorder.clone().unwrap_or_default()),
@@ -76,7 +91,9 @@ pub async fn export_record(
     for line in plain_text(m.minutes.as_deref().unwrap_or_default()).lines() {
         doc = doc.add_paragraph(para(line));
     }
-    doc = doc.add_paragraph(para("")).add_paragraph(para("会议决议："));
+    doc = doc
+        .add_paragraph(para(""))
+        .add_paragraph(para("会议决议："));
     for line in m.resolutions.as_deref().unwrap_or("无").lines() {
         doc = doc.add_paragraph(para(line));
     }
@@ -85,7 +102,15 @@ pub async fn export_record(
         .add_paragraph(para("主持人（签字）：　　　　　　　记录人（签字）："));
     let bytes = pack(doc)?;
     // An export of personal data (names and attendance) is audited like any other.
-    let e = crate::audit::entry(&u, "meeting_record_export", "meeting", m.id, Some(l.org.org_path()), None, Some(json!({"format": "docx"})));
+    let e = crate::audit::entry(
+        &u,
+        "meeting_record_export",
+        "meeting",
+        m.id,
+        Some(l.org.org_path()),
+        None,
+        Some(json!({"format": "docx"})),
+    );
     redbranch_db::audit::append(&st.db.conn, u.tenant, e).await?;
     Ok(docx_response(bytes, &format!("meeting-{}.docx", m.id)))
 }

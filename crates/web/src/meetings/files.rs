@@ -52,7 +52,10 @@ pub async fn store_file(
         Some((name, bytes)) => match sniff(bytes) {
             Some(t) => Some((name, bytes, t)),
             None => {
-                errs.push(FieldError::new("field.meeting_file", "dossier.error.file_type"));
+                errs.push(FieldError::new(
+                    "field.meeting_file",
+                    "dossier.error.file_type",
+                ));
                 None
             }
         },
@@ -102,7 +105,13 @@ pub async fn download_file(
             .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream")),
     );
     h.insert(header::CONTENT_DISPOSITION, disposition(&f.filename));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
     Ok(res)
 }

@@ -10,9 +10,7 @@ use axum::response::Response;
 use redbranch_db::TransactionTrait;
 
 use super::pages::{Failed, new_page, show_page};
-use super::{
-    CorrectionInput, LeaveDecision, Loaded, MeetingInput, MinutesInput, meeting_for,
-};
+use super::{CorrectionInput, LeaveDecision, Loaded, MeetingInput, MinutesInput, meeting_for};
 use crate::error::{AppError, AppResult};
 use crate::orgs::parse_id;
 use crate::page::Ctx;
@@ -149,7 +147,16 @@ pub async fn request_leave_form(
     let p = pairs(&body)?;
     let reason = one(&p, "reason");
     let result = in_txn!(st, |c| super::request_leave(&st, c, &u, &l, &reason).await);
-    finish(&st, &ctx, &u, l, result, kept("leave", 0, &p), "meetings.leave_requested").await
+    finish(
+        &st,
+        &ctx,
+        &u,
+        l,
+        result,
+        kept("leave", 0, &p),
+        "meetings.leave_requested",
+    )
+    .await
 }
 
 /// `POST /meetings/{id}/leave/{person}`: approve or reject.
@@ -167,7 +174,16 @@ pub async fn decide_leave_form(
         decision: one(&p, "decision"),
     };
     let result = in_txn!(st, |c| super::decide_leave(c, &u, &l, person, &input).await);
-    finish(&st, &ctx, &u, l, result, kept("decide", person, &p), "meetings.leave_decided").await
+    finish(
+        &st,
+        &ctx,
+        &u,
+        l,
+        result,
+        kept("decide", person, &p),
+        "meetings.leave_decided",
+    )
+    .await
 }
 
 /// `POST /meetings/{id}/attendance/{person}`: the organiser corrects attendance with a reason.
@@ -185,8 +201,20 @@ pub async fn correct_form(
         status: one(&p, "status"),
         reason: one(&p, "reason"),
     };
-    let result = in_txn!(st, |c| super::correct_attendance(&st, c, &u, &l, person, &input).await);
-    finish(&st, &ctx, &u, l, result, kept("correct", person, &p), "meetings.attendance_saved").await
+    let result = in_txn!(st, |c| super::correct_attendance(
+        &st, c, &u, &l, person, &input
+    )
+    .await);
+    finish(
+        &st,
+        &ctx,
+        &u,
+        l,
+        result,
+        kept("correct", person, &p),
+        "meetings.attendance_saved",
+    )
+    .await
 }
 
 /// `POST /meetings/{id}/minutes`: record the 会议记录.
@@ -206,7 +234,16 @@ pub async fn minutes_form(
         recorder: one(&p, "recorder"),
     };
     let result = in_txn!(st, |c| super::record_minutes(&st, c, &u, &l, &input).await);
-    finish(&st, &ctx, &u, l, result, kept("minutes", 0, &p), "meetings.minutes_saved").await
+    finish(
+        &st,
+        &ctx,
+        &u,
+        l,
+        result,
+        kept("minutes", 0, &p),
+        "meetings.minutes_saved",
+    )
+    .await
 }
 
 /// `POST /meetings/{id}/files` (multipart, CSRF token in the query): a photo or attachment.
@@ -221,7 +258,9 @@ pub async fn upload_form(
     l.access.ensure_manage()?;
     let max = super::files::max_file_bytes(&st, &u).await?;
     let up = crate::dossier::read_upload(form, max).await?;
-    let result = in_txn!(st, |c| super::store_file(c, &u, &l, &up, max).await.map(|_| ()));
+    let result = in_txn!(st, |c| super::store_file(c, &u, &l, &up, max)
+        .await
+        .map(|_| ()));
     let failed = Failed {
         form: "upload",
         row: 0,

@@ -126,8 +126,11 @@ mod tests {
 
     #[test]
     fn ordinary_rich_text_is_kept_and_cleaned() {
-        let ok = clean_minutes("f", "<p><strong>一、</strong>学习党章</p><ul><li>讨论</li></ul>")
-            .unwrap_or_default();
+        let ok = clean_minutes(
+            "f",
+            "<p><strong>一、</strong>学习党章</p><ul><li>讨论</li></ul>",
+        )
+        .unwrap_or_default();
         assert!(ok.contains("<strong>一、</strong>"), "{ok}");
         assert!(ok.contains("<li>讨论</li>"), "{ok}");
         // Words that merely begin with "on" are not handlers.

@@ -19,8 +19,8 @@ pub use checkin::{CheckinOutcome, check_in, code_for};
 pub use export::export_record;
 pub use files::{download_file, max_file_bytes, store_file};
 pub use write::{
-    CorrectionInput, LeaveDecision, MeetingInput, MinutesInput, correct_attendance,
-    create_meeting, decide_leave, record_minutes, request_leave,
+    CorrectionInput, LeaveDecision, MeetingInput, MinutesInput, correct_attendance, create_meeting,
+    decide_leave, record_minutes, request_leave,
 };
 
 use redbranch_db::meetings::{self as dbm, Attendee, Meeting};
@@ -109,16 +109,28 @@ pub async fn settings(
 pub fn routes() -> axum::Router<AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
-        .route("/meetings", get(pages::list_meetings).post(forms::create_meeting_form))
+        .route(
+            "/meetings",
+            get(pages::list_meetings).post(forms::create_meeting_form),
+        )
         .route("/meetings/new", get(pages::new_meeting))
-        .route("/meetings/compliance", get(compliance_page::show_compliance))
+        .route(
+            "/meetings/compliance",
+            get(compliance_page::show_compliance),
+        )
         .route("/meetings/{id}", get(pages::show_meeting))
         .route("/meetings/{id}/checkin", get(checkin::show_checkin))
         .route("/meetings/{id}/checkin/qr", get(checkin::qr_fragment))
         .route("/checkin/{id}/{code}", get(checkin::scan))
         .route("/meetings/{id}/leave", post(forms::request_leave_form))
-        .route("/meetings/{id}/leave/{person}", post(forms::decide_leave_form))
-        .route("/meetings/{id}/attendance/{person}", post(forms::correct_form))
+        .route(
+            "/meetings/{id}/leave/{person}",
+            post(forms::decide_leave_form),
+        )
+        .route(
+            "/meetings/{id}/attendance/{person}",
+            post(forms::correct_form),
+        )
         .route("/meetings/{id}/minutes", post(forms::minutes_form))
         .route("/meetings/{id}/files", post(forms::upload_form))
         .route("/meetings/{id}/files/{file}", get(download_file))

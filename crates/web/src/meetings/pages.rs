@@ -65,7 +65,11 @@ fn line(ctx: &Ctx, m: &Meeting, orgs: &HashMap<i64, String>) -> MeetingLine {
 }
 
 /// The ids of every org in the caller's scope for `p`.
-pub(super) async fn scope_orgs(st: &AppState, u: &CurrentUser, p: Permission) -> AppResult<Vec<Org>> {
+pub(super) async fn scope_orgs(
+    st: &AppState,
+    u: &CurrentUser,
+    p: Permission,
+) -> AppResult<Vec<Org>> {
     let mut out = Vec::new();
     for root in u.grants.scope(p).roots {
         out.extend(redbranch_db::org::subtree(&st.db.conn, u.tenant, &root, None).await?);
@@ -170,7 +174,10 @@ pub(super) async fn new_page(
         .collect();
     let chosen = org
         .and_then(|id| orgs.iter().find(|o| o.id == id))
-        .or_else(|| orgs.iter().find(|o| o.org_kind().is_some_and(|k| k.holds_members())))
+        .or_else(|| {
+            orgs.iter()
+                .find(|o| o.org_kind().is_some_and(|k| k.holds_members()))
+        })
         .or(orgs.first());
     let (org_id, kinds, members) = match chosen {
         Some(o) => {
@@ -186,7 +193,11 @@ pub(super) async fn new_page(
                 .map(|x| x.id)
                 .collect();
             let tree = k.map_or(redbranch_domain::org::Tree::Party, |k| k.tree());
-            (o.id, kinds, dbm::members_of(&st.db.conn, u.tenant, &ids, tree).await?)
+            (
+                o.id,
+                kinds,
+                dbm::members_of(&st.db.conn, u.tenant, &ids, tree).await?,
+            )
         }
         None => (0, Vec::new(), Vec::new()),
     };
@@ -339,10 +350,15 @@ pub(super) async fn show_page(
             Vec::new()
         },
         files,
-        statuses: [Attendance::Present, Attendance::Late, Attendance::Absent, Attendance::Leave]
-            .into_iter()
-            .map(|s| (s.code(), ctx.t(&s.key()).to_string()))
-            .collect(),
+        statuses: [
+            Attendance::Present,
+            Attendance::Late,
+            Attendance::Absent,
+            Attendance::Leave,
+        ]
+        .into_iter()
+        .map(|s| (s.code(), ctx.t(&s.key()).to_string()))
+        .collect(),
         failed,
         m: l.meeting,
     })?;

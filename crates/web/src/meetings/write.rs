@@ -9,8 +9,8 @@ use redbranch_db::pipeline::due::{NewNotification, notify};
 use redbranch_domain::authz::Permission;
 use redbranch_domain::error::{FieldError, FieldErrors};
 use redbranch_domain::meetings::{
-    Attendance, MAX_BODY, MeetingKind, check_holder, check_times, may_request_leave,
-    optional_line, parse_line, parse_link, parse_reason,
+    Attendance, MAX_BODY, MeetingKind, check_holder, check_times, may_request_leave, optional_line,
+    parse_line, parse_link, parse_reason,
 };
 use redbranch_domain::org::OrgId;
 use serde::Deserialize;
@@ -121,7 +121,8 @@ pub async fn create_meeting(
     let org = redbranch_db::org::get(c, u.tenant, OrgId(input.org_id))
         .await
         .map_err(|_| FieldError::new("field.meeting_org", "error.required"))?;
-    u.grants.ensure(Permission::ManageMeetings, &org.org_path())?;
+    u.grants
+        .ensure(Permission::ManageMeetings, &org.org_path())?;
     let mut errs = FieldErrors::default();
     let kind = MeetingKind::from_code(input.kind.trim());
     match (kind, org.org_kind()) {
@@ -129,7 +130,10 @@ pub async fn create_meeting(
         (Some(k), Some(o)) => {
             errs.take(check_holder(k, o));
         }
-        (Some(_), None) => errs.push(FieldError::new("field.meeting_kind", "meetings.error.kind_org")),
+        (Some(_), None) => errs.push(FieldError::new(
+            "field.meeting_kind",
+            "meetings.error.kind_org",
+        )),
     }
     let title = errs.take(parse_line("field.meeting_title", &input.title));
     let day = redbranch_domain::dates::parse_date(&input.date);
@@ -144,13 +148,20 @@ pub async fn create_meeting(
     let place = errs.take(optional_line("field.meeting_place", &input.place));
     let link = errs.take(parse_link("field.meeting_link", &input.online_link));
     if let (Some(None), Some(None)) = (&place, &link) {
-        errs.push(FieldError::new("field.meeting_place", "meetings.error.place_or_link"));
+        errs.push(FieldError::new(
+            "field.meeting_place",
+            "meetings.error.place_or_link",
+        ));
     }
     if input.agenda.chars().count() > MAX_BODY {
         errs.push(FieldError::new("field.meeting_agenda", "error.too_long").with("max", MAX_BODY));
     }
     // Invitees: members of the org's subtree in the meeting's tree; a list given must stay in it.
-    let tree = kind.map_or(org.org_kind().map_or(redbranch_domain::org::Tree::Party, |k| k.tree()), |k| k.tree());
+    let tree = kind.map_or(
+        org.org_kind()
+            .map_or(redbranch_domain::org::Tree::Party, |k| k.tree()),
+        |k| k.tree(),
+    );
     let subtree: Vec<i64> = redbranch_db::org::subtree(c, u.tenant, &org.org_path(), None)
         .await?
         .iter()
@@ -168,9 +179,15 @@ pub async fn create_meeting(
     invitees.sort_unstable();
     invitees.dedup();
     if invitees.iter().any(|p| !members.contains(p)) {
-        errs.push(FieldError::new("field.meeting_invitees", "meetings.error.invitee_outside"));
+        errs.push(FieldError::new(
+            "field.meeting_invitees",
+            "meetings.error.invitee_outside",
+        ));
     } else if invitees.is_empty() {
-        errs.push(FieldError::new("field.meeting_invitees", "meetings.error.no_invitees"));
+        errs.push(FieldError::new(
+            "field.meeting_invitees",
+            "meetings.error.no_invitees",
+        ));
     }
     errs.into_result()?;
     let (Some(kind), Some(title), Some(starts), Some(ends), Some(place), Some(link), Some(day)) =
@@ -237,12 +254,16 @@ pub async fn request_leave(
     errs.take(may_request_leave(l.meeting.starts_at, st.clock.now()));
     let reason = errs.take(parse_reason("field.leave_reason", reason));
     if inv.status != Attendance::Invited.code() || inv.leave_status.as_deref() == Some("pending") {
-        errs.push(FieldError::new("field.leave_reason", "meetings.error.leave_not_needed"));
+        errs.push(FieldError::new(
+            "field.leave_reason",
+            "meetings.error.leave_not_needed",
+        ));
     }
     errs.into_result()?;
     let reason = reason.unwrap_or_default();
     dbm::request_leave(c, u.tenant, l.meeting.id, inv.person_id, &reason).await?;
-    let after = json!({"person_id": inv.person_id, "leave_reason": reason, "leave_status": "pending"});
+    let after =
+        json!({"person_id": inv.person_id, "leave_reason": reason, "leave_status": "pending"});
     audit(c, u, l, "meeting_leave_request", None, after).await
 }
 
@@ -270,8 +291,17 @@ pub async fn decide_leave(
         return Err(AppError::Conflict("meetings_leave_decided"));
     }
     dbm::decide_leave(c, u.tenant, l.meeting.id, person, approve, u.user_id).await?;
-    let after = json!({"person_id": person, "leave_status": if approve { "approved" } else { "rejected" }});
-    audit(c, u, l, "meeting_leave_decision", Some(json!({"person_id": person, "leave_status": "pending"})), after).await
+    let after =
+        json!({"person_id": person, "leave_status": if approve { "approved" } else { "rejected" }});
+    audit(
+        c,
+        u,
+        l,
+        "meeting_leave_decision",
+        Some(json!({"person_id": person, "leave_status": "pending"})),
+        after,
+    )
+    .await
 }
 
 /// The organiser sets an invitee's attendance, with a reason (audited with before and after).
@@ -302,7 +332,16 @@ pub async fn correct_attendance(
     } else {
         st.clock.now()
     };
-    dbm::correct(c, u.tenant, l.meeting.id, person, status.code(), &reason, checked_at).await?;
+    dbm::correct(
+        c,
+        u.tenant,
+        l.meeting.id,
+        person,
+        status.code(),
+        &reason,
+        checked_at,
+    )
+    .await?;
     let before = json!({"person_id": person, "status": inv.status});
     let after = json!({"person_id": person, "status": status.code(), "reason": reason});
     audit(c, u, l, "meeting_attendance_correct", Some(before), after).await
@@ -319,7 +358,10 @@ pub async fn record_minutes(
     l.access.ensure_manage()?;
     let mut errs = FieldErrors::default();
     if st.clock.now() < l.meeting.starts_at {
-        errs.push(FieldError::new("field.minutes", "meetings.error.minutes_before_start"));
+        errs.push(FieldError::new(
+            "field.minutes",
+            "meetings.error.minutes_before_start",
+        ));
     }
     let minutes = errs.take(clean_minutes("field.minutes", &input.minutes));
     if input.resolutions.chars().count() > MAX_BODY {
@@ -332,8 +374,13 @@ pub async fn record_minutes(
         return Err(FieldErrors::default().into());
     };
     let resolutions = Some(input.resolutions.trim().to_string()).filter(|s| !s.is_empty());
-    let before = l.meeting.minutes.as_ref().map(|m| json!({"minutes": m, "resolutions": l.meeting.resolutions}));
-    let after = json!({"minutes": minutes, "resolutions": resolutions, "host": host, "recorder": recorder});
+    let before = l
+        .meeting
+        .minutes
+        .as_ref()
+        .map(|m| json!({"minutes": m, "resolutions": l.meeting.resolutions}));
+    let after =
+        json!({"minutes": minutes, "resolutions": resolutions, "host": host, "recorder": recorder});
     dbm::record_minutes(
         c,
         u.tenant,
@@ -349,4 +396,3 @@ pub async fn record_minutes(
     .await?;
     audit(c, u, l, "meeting_minutes", before, after).await
 }
-
