@@ -20,6 +20,7 @@ const NONCE_LEN: usize = 24;
 pub struct Crypto {
     cipher: XChaCha20Poly1305,
     index_key: [u8; 32],
+    checkin_key: [u8; 32],
 }
 
 impl std::fmt::Debug for Crypto {
@@ -46,6 +47,7 @@ impl Crypto {
         Self {
             cipher: XChaCha20Poly1305::new(&enc.into()),
             index_key,
+            checkin_key: derive(master_secret, b"redbranch/v1/meeting-checkin"),
         }
     }
 
@@ -82,6 +84,33 @@ impl Crypto {
             out = hex::encode(mac.finalize().into_bytes());
         }
         out
+    }
+}
+
+impl Crypto {
+    /// The dynamic check-in code of a meeting for one 30-second window: a keyed hash under its
+    /// own derived key, so every node that shares the secret computes and checks the same code
+    /// without storing anything (docs/adr/0006-meeting-check-in-codes.md). 80 bits, hex.
+    pub fn checkin_code(&self, meeting_id: i64, window: i64) -> String {
+        let mut out = String::new();
+        if let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(&self.checkin_key) {
+            mac.update(format!("meeting:{meeting_id}:{window}").as_bytes());
+            out = hex::encode(&mac.finalize().into_bytes()[..10]);
+        }
+        out
+    }
+
+    /// Whether `code` is the meeting's code for one of `windows`, compared in constant time.
+    pub fn checkin_code_matches(&self, meeting_id: i64, windows: &[i64], code: &str) -> bool {
+        windows.iter().any(|w| {
+            let want = self.checkin_code(meeting_id, *w);
+            want.len() == code.len()
+                && want
+                    .bytes()
+                    .zip(code.bytes())
+                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                    == 0
+        })
     }
 }
 

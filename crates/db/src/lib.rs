@@ -13,6 +13,7 @@ pub mod error;
 pub mod exams;
 pub mod import;
 pub mod league;
+pub mod meetings;
 pub mod migrations;
 pub mod org;
 pub mod people;

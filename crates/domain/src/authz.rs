@@ -101,10 +101,13 @@ pub enum Permission {
     /// Author question banks and exams of an org, publish them, see exam results (branch
     /// secretaries and up).
     ManageQuestions,
+    /// Plan meetings, show their check-in code, correct attendance, decide leave, record
+    /// minutes; see the compliance of the orgs below (branch committee and up).
+    ManageMeetings,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 15] = [
         Self::ViewOrg,
         Self::ViewMembers,
         Self::EditMembers,
@@ -119,6 +122,7 @@ impl Permission {
         Self::OverridePipelineRule,
         Self::ApprovePipeline,
         Self::ManageQuestions,
+        Self::ManageMeetings,
     ];
 }
 
@@ -127,7 +131,9 @@ pub fn role_permits(role: Role, p: Permission) -> bool {
     use Permission::*;
     match role {
         Role::Member => matches!(p, ViewOrg),
-        Role::BranchCommittee => matches!(p, ViewOrg | ViewMembers | RecordPipeline),
+        Role::BranchCommittee => {
+            matches!(p, ViewOrg | ViewMembers | RecordPipeline | ManageMeetings)
+        }
         Role::BranchSecretary => matches!(
             p,
             ViewOrg
@@ -137,6 +143,7 @@ pub fn role_permits(role: Role, p: Permission) -> bool {
                 | ManageOrgs
                 | RecordPipeline
                 | ManageQuestions
+                | ManageMeetings
         ),
         Role::Organiser => matches!(
             p,
@@ -149,6 +156,7 @@ pub fn role_permits(role: Role, p: Permission) -> bool {
                 | RecordPipeline
                 | ApprovePipeline
                 | ManageQuestions
+                | ManageMeetings
         ),
         Role::CollegeAdmin => !matches!(p, ManageSettings),
         Role::SchoolAdmin | Role::SystemAdmin => true,

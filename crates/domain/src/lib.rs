@@ -15,5 +15,6 @@ pub mod exams;
 pub mod league;
 pub mod questions;
 pub mod quiz;
+pub mod meetings;
 pub mod roster;
 pub mod text;

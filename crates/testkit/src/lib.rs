@@ -271,6 +271,41 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// An extra account for `person` with `role` on the world's orgs `orgs` (password
+    /// [`PASSWORD`]), for tests that need someone the world does not have.
+    pub async fn add_user(
+        &self,
+        login: &str,
+        person: Option<i64>,
+        role: redbranch_domain::authz::Role,
+        orgs: &[&str],
+    ) {
+        use redbranch_db::auth::{self, NewUser, UserId};
+        let hash = redbranch_web::auth::password::hash(PASSWORD).expect("password hash");
+        let c = &self.db.conn;
+        let u = auth::create_user(
+            c,
+            self.world.tenant,
+            NewUser {
+                login,
+                display_name: login,
+                password_hash: hash,
+                person_id: person,
+                must_change_password: false,
+            },
+        )
+        .await
+        .expect("create user");
+        for o in orgs {
+            let org = self.world.org(o).org_id();
+            auth::grant(c, self.world.tenant, UserId(u.id), role, org, None)
+                .await
+                .expect("grant");
+        }
+    }
+}
+
 /// The field messages of a refused API request, joined with " | ".
 pub fn field_messages(v: &serde_json::Value) -> String {
     v["error"]["fields"]

@@ -35,6 +35,17 @@ impl Clock {
     }
 }
 
+impl Clock {
+    /// Moves the clock so that [`Clock::now`] is `at` (tests only: a meeting's check-in
+    /// window and late marks depend on the time of day, not only the date). The clock keeps
+    /// whole seconds, so it lands within the second after `at`, never before it.
+    pub fn set_now(&self, at: DateTime<Utc>) {
+        let diff_ms = (at - self.now()).num_milliseconds();
+        self.shift_secs
+            .fetch_add(diff_ms.div_euclid(1000) + 1, Ordering::Relaxed);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

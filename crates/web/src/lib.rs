@@ -16,6 +16,7 @@ pub mod health;
 pub mod home;
 pub mod import;
 pub mod league;
+pub mod meetings;
 pub mod members;
 pub mod orgs;
 pub mod page;
@@ -98,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .merge(questions::routes())
         .merge(quiz::routes())
         .merge(exams::routes())
+        .merge(meetings::routes())
         .nest("/api/v1", api::routes())
         .merge(pipeline::io_routes::routes())
         .route("/api/openapi.json", get(api::openapi::openapi_json))

@@ -155,6 +155,14 @@ fn nav(u: &CurrentUser, path: &str) -> Vec<NavItem> {
         g.anywhere(Permission::ViewMembers),
     );
     add(
+        "/meetings",
+        "nav.meetings",
+        "check",
+        "nav.group_org",
+        true,
+        true,
+    );
+    add(
         "/import",
         "nav.import",
         "import",

@@ -42,6 +42,7 @@ mod m0004_league;
 mod m0005_dossier;
 mod m0006_due;
 mod m0010_quiz;
+mod m0007_meetings;
 
 use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_dossier::Migration),
             Box::new(m0006_due::Migration),
             Box::new(m0010_quiz::Migration),
+            Box::new(m0007_meetings::Migration),
         ]
     }
 }

@@ -254,7 +254,7 @@ pub fn document_openapi(doc: &mut Value) {
 }
 
 /// Adds the keys of `add` into `into`, recursing into objects both have.
-fn merge(into: &mut Value, add: Value) {
+pub(super) fn merge(into: &mut Value, add: Value) {
     match (into.as_object_mut(), add) {
         (Some(map), Value::Object(add)) => {
             for (k, v) in add {

@@ -9,6 +9,8 @@ mod dossier;
 mod exams;
 mod league;
 mod me;
+mod meetings;
+mod meetings_openapi;
 mod members;
 pub mod openapi;
 mod orgs;
@@ -61,6 +63,7 @@ pub fn routes() -> Router<AppState> {
         .merge(questions::routes())
         .merge(quiz::routes())
         .merge(exams::routes())
+        .merge(meetings::routes())
 }
 
 /// A JSON request body; a malformed one is a 400 in the API's own error format (the `Json`

@@ -363,6 +363,7 @@ fn base_document() -> Value {
     crate::pipeline::io_routes::document_paths(&mut doc);
     super::dossier::document_openapi(&mut doc);
     super::quiz_openapi::document_paths(&mut doc);
+    super::meetings_openapi::document_openapi(&mut doc);
     doc
 }
 
@@ -418,6 +419,18 @@ mod tests {
             "/api/v1/members/{id}/remarks/{remark}/review",
             "/api/v1/members/{id}/thought-reports",
             "/api/v1/members/{id}/thought-reports/{report}/answer",
+            "/api/v1/meetings",
+            "/api/v1/meetings/compliance",
+            "/api/v1/meetings/{id}",
+            "/api/v1/meetings/{id}/checkin",
+            "/api/v1/meetings/{id}/checkin-code",
+            "/api/v1/meetings/{id}/leave",
+            "/api/v1/meetings/{id}/leave/{person}",
+            "/api/v1/meetings/{id}/attendance/{person}",
+            "/api/v1/meetings/{id}/minutes",
+            "/api/v1/meetings/{id}/files",
+            "/api/v1/meetings/{id}/files/{file}",
+            "/api/v1/meetings/{id}/record.docx",
             "/healthz",
             "/readyz",
         ] {

@@ -78,7 +78,7 @@ pub async fn read_upload(mut form: Multipart, max: usize) -> AppResult<Upload> {
 }
 
 /// The filename shown and offered on download: no directories, no control characters.
-fn clean_filename(raw: &str) -> String {
+pub(crate) fn clean_filename(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
     let name: String = base.chars().filter(|c| !c.is_control()).collect();
     let n = name.chars().count();
@@ -190,7 +190,7 @@ const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
 
 /// `attachment` with an ASCII fallback name for old clients and the real (often Chinese) name
 /// as `filename*` (RFC 6266 section 4.3, RFC 5987).
-fn disposition(filename: &str) -> HeaderValue {
+pub(crate) fn disposition(filename: &str) -> HeaderValue {
     let fallback: String = filename
         .chars()
         .map(|c| {

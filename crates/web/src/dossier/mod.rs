@@ -13,6 +13,9 @@ mod view;
 mod write;
 
 pub use documents::{Upload, download_document, read_upload, store_document};
+pub(crate) use documents::{clean_filename, disposition};
+/// A refused form's name, row, typed values and messages (the meeting pages use it too).
+pub(crate) use show_dossier::Failed;
 pub use show_dossier::{
     answer_report_form, review_remark_form, show_dossier, submit_report_form, upload_document_form,
     write_remark_form,

@@ -55,13 +55,13 @@ fn run(text: &str) -> Run {
         .fonts(RunFonts::new().east_asia(FONT))
 }
 
-fn title(text: &str) -> Paragraph {
+pub(crate) fn title(text: &str) -> Paragraph {
     Paragraph::new()
         .add_run(run(text).bold().size(36))
         .align(AlignmentType::Center)
 }
 
-fn para(text: &str) -> Paragraph {
+pub(crate) fn para(text: &str) -> Paragraph {
     Paragraph::new().add_run(run(text).size(24))
 }
 
@@ -70,7 +70,7 @@ fn cell(text: &str) -> TableCell {
 }
 
 /// A two-column table of labels and values.
-fn fields_table(rows: &[(&str, String)]) -> Table {
+pub(crate) fn fields_table(rows: &[(&str, String)]) -> Table {
     Table::new(
         rows.iter()
             .map(|(k, v)| TableRow::new(vec![cell(k), cell(v)]))
@@ -81,7 +81,7 @@ fn fields_table(rows: &[(&str, String)]) -> Table {
 }
 
 /// A table with a header row.
-fn grid_table(headers: &[&str], rows: &[Vec<String>]) -> Table {
+pub(crate) fn grid_table(headers: &[&str], rows: &[Vec<String>]) -> Table {
     let mut all = vec![TableRow::new(headers.iter().map(|h| cell(h)).collect())];
     all.extend(
         rows.iter()
@@ -90,14 +90,14 @@ fn grid_table(headers: &[&str], rows: &[Vec<String>]) -> Table {
     Table::new(all).width(9000, WidthType::Dxa)
 }
 
-fn pack(doc: Docx) -> AppResult<Vec<u8>> {
+pub(crate) fn pack(doc: Docx) -> AppResult<Vec<u8>> {
     let mut buf = Cursor::new(Vec::new());
     doc.pack(&mut buf)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("writing a .docx form: {e}")))?;
     Ok(buf.into_inner())
 }
 
-fn docx_response(bytes: Vec<u8>, file: &str) -> Response {
+pub(crate) fn docx_response(bytes: Vec<u8>, file: &str) -> Response {
     let mut res = bytes.into_response();
     let h = res.headers_mut();
     h.insert(
