@@ -98,10 +98,14 @@ pub enum Permission {
     /// Record the 上级党委's steps of the pipeline (预审, approvals, filing upward): 组织员 and
     /// college or school administrators, never the branch itself.
     ApprovePipeline,
+    /// Run a branch's 民主评议 and its elections: create, open, close, count, decide grades
+    /// (the branch secretary and up). Voting and rating need no permission, only a place on
+    /// the roll.
+    ManageVotes,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 14] = [
         Self::ViewOrg,
         Self::ViewMembers,
         Self::EditMembers,
@@ -115,6 +119,7 @@ impl Permission {
         Self::RecordPipeline,
         Self::OverridePipelineRule,
         Self::ApprovePipeline,
+        Self::ManageVotes,
     ];
 }
 
@@ -126,7 +131,13 @@ pub fn role_permits(role: Role, p: Permission) -> bool {
         Role::BranchCommittee => matches!(p, ViewOrg | ViewMembers | RecordPipeline),
         Role::BranchSecretary => matches!(
             p,
-            ViewOrg | ViewMembers | EditMembers | ExportMembers | ManageOrgs | RecordPipeline
+            ViewOrg
+                | ViewMembers
+                | EditMembers
+                | ExportMembers
+                | ManageOrgs
+                | RecordPipeline
+                | ManageVotes
         ),
         Role::Organiser => matches!(
             p,
@@ -138,6 +149,7 @@ pub fn role_permits(role: Role, p: Permission) -> bool {
                 | ViewAudit
                 | RecordPipeline
                 | ApprovePipeline
+                | ManageVotes
         ),
         Role::CollegeAdmin => !matches!(p, ManageSettings),
         Role::SchoolAdmin | Role::SystemAdmin => true,

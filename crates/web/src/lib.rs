@@ -4,11 +4,13 @@
 //! same names as in `redbranch-domain` and `redbranch-db`.
 
 pub mod api;
+pub mod appraisal;
 pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod dossier;
+pub mod elections;
 pub mod error;
 pub mod fmt;
 pub mod health;
@@ -92,6 +94,8 @@ pub fn router(state: AppState) -> Router {
             get(pipeline::show_pipeline_page).post(pipeline::submit_step),
         )
         .merge(dossier::routes())
+        .merge(elections::routes())
+        .merge(appraisal::routes())
         .nest("/api/v1", api::routes())
         .merge(pipeline::io_routes::routes())
         .route("/api/openapi.json", get(api::openapi::openapi_json))

@@ -178,6 +178,23 @@ fn nav(u: &CurrentUser, path: &str) -> Vec<NavItem> {
         false,
         g.anywhere(Permission::ManageSettings),
     );
+    // Every member votes and is appraised in their branch: both entries are for everyone.
+    add(
+        "/elections",
+        "nav.elections",
+        "check",
+        "nav.group_org",
+        false,
+        true,
+    );
+    add(
+        "/appraisals",
+        "nav.appraisals",
+        "audit",
+        "nav.group_org",
+        false,
+        true,
+    );
     add("/me", "nav.me", "me", "nav.group_me", true, true);
     // The sidebar groups by `group_key`; keep each group's items together.
     items.sort_by_key(|i| match i.group_key {

@@ -5,7 +5,9 @@
 //! renders as `{"error": {"code", "message", "fields"}}` for `/api` paths. The permission checks
 //! are the same visible `ensure` calls as in the page handlers.
 
+mod appraisal;
 mod dossier;
+mod elections;
 mod league;
 mod me;
 mod members;
@@ -53,6 +55,8 @@ pub fn routes() -> Router<AppState> {
             post(league::decide_recommendation),
         )
         .merge(dossier::routes())
+        .merge(elections::routes())
+        .merge(appraisal::routes())
 }
 
 /// A JSON request body; a malformed one is a 400 in the API's own error format (the `Json`
