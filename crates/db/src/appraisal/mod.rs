@@ -80,7 +80,11 @@ pub async fn create(
     Ok(a)
 }
 
-pub async fn get(c: &impl ConnectionTrait, tenant: TenantId, id: i64) -> Result<Appraisal, DbError> {
+pub async fn get(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: i64,
+) -> Result<Appraisal, DbError> {
     appraisals::Entity::find_by_id(id)
         .filter(appraisals::Column::TenantId.eq(tenant.0))
         .one(c)
@@ -96,7 +100,8 @@ pub async fn list(
     person: Option<i64>,
 ) -> Result<Vec<Appraisal>, DbError> {
     use appraisals::Column as A;
-    let mut any = Condition::any().add(A::OrgId.in_subquery(crate::elections::orgs_in(tenant, scope)));
+    let mut any =
+        Condition::any().add(A::OrgId.in_subquery(crate::elections::orgs_in(tenant, scope)));
     if let Some(p) = person {
         any = any.add(
             A::Id.in_subquery(

@@ -27,8 +27,8 @@ use entity::{election_ballots, election_candidates, election_objections, electio
 pub use entity::election_ballots::Model as Ballot;
 pub use entity::election_candidates::Model as Candidate;
 pub use entity::election_objections::Model as Objection;
-pub use entity::elections::Model as Election;
 use entity::elections;
+pub use entity::elections::Model as Election;
 
 /// An election to create, with its key already made and sealed.
 pub struct NewElection {
@@ -66,10 +66,12 @@ pub async fn branch_members(
         .columns([P::Id, P::Name, P::PoliticalStatus])
         .filter(P::TenantId.eq(tenant.0));
     q = match tree {
-        Tree::Party => q.filter(P::PartyOrgId.eq(org)).filter(P::PoliticalStatus.is_in([
-            PoliticalStatus::ProbationaryMember.code(),
-            PoliticalStatus::PartyMember.code(),
-        ])),
+        Tree::Party => q
+            .filter(P::PartyOrgId.eq(org))
+            .filter(P::PoliticalStatus.is_in([
+                PoliticalStatus::ProbationaryMember.code(),
+                PoliticalStatus::PartyMember.code(),
+            ])),
         Tree::League => q.filter(P::LeagueOrgId.eq(org)),
     };
     Ok(q.order_by_asc(P::StudentNo)
@@ -129,12 +131,14 @@ pub async fn create(
         .candidates
         .into_iter()
         .zip(0..)
-        .map(|((person, name), position)| election_candidates::ActiveModel {
-            election_id: Set(e.id),
-            position: Set(position),
-            person_id: Set(person),
-            name: Set(name),
-        })
+        .map(
+            |((person, name), position)| election_candidates::ActiveModel {
+                election_id: Set(e.id),
+                position: Set(position),
+                person_id: Set(person),
+                name: Set(name),
+            },
+        )
         .collect();
     if !cands.is_empty() {
         election_candidates::Entity::insert_many(cands)
@@ -308,9 +312,11 @@ pub async fn ballot(
     id: i64,
     token: &str,
 ) -> Result<Option<Ballot>, DbError> {
-    Ok(election_ballots::Entity::find_by_id((id, token.to_string()))
-        .one(c)
-        .await?)
+    Ok(
+        election_ballots::Entity::find_by_id((id, token.to_string()))
+            .one(c)
+            .await?,
+    )
 }
 
 /// Stores the count of a closed election and starts its 公示.

@@ -185,6 +185,9 @@ mod tests {
         assert_eq!(Phase::SelfAssessment.next(), Some(Phase::MutualAssessment));
         assert_eq!(Phase::MutualAssessment.next(), Some(Phase::Deciding));
         assert_eq!(Phase::Deciding.next(), None);
-        assert_eq!(Grade::from_code("basically_qualified"), Some(Grade::BasicallyQualified));
+        assert_eq!(
+            Grade::from_code("basically_qualified"),
+            Some(Grade::BasicallyQualified)
+        );
     }
 }

@@ -59,7 +59,13 @@ pub fn generate<R: rand::CryptoRng + rand::RngCore>(
         n: n.to_str_radix(16),
         e: k.e().to_str_radix(16),
     };
-    Ok((public, SigningKey { n, d: k.d().clone() }))
+    Ok((
+        public,
+        SigningKey {
+            n,
+            d: k.d().clone(),
+        },
+    ))
 }
 
 /// Parses lowercase or uppercase hex into a number; `None` for anything else (or nothing).
@@ -166,7 +172,13 @@ mod tests {
         let (pk, _) = key();
         let n = parse_hex(&pk.n).unwrap();
         let e = parse_hex(&pk.e).unwrap();
-        assert!(!verify(&n, &e, 1, &"00".repeat(32), &BigUint::from(12345u32)));
+        assert!(!verify(
+            &n,
+            &e,
+            1,
+            &"00".repeat(32),
+            &BigUint::from(12345u32)
+        ));
         assert!(!verify(&n, &e, 1, &"00".repeat(32), &n));
     }
 
@@ -189,8 +201,11 @@ mod tests {
     #[test]
     fn the_hash_fills_the_modulus_and_is_stable() {
         // A known value pins the byte layout the browser's ballot.js must reproduce.
-        let n = BigUint::parse_bytes(b"ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", 16)
-            .unwrap();
+        let n = BigUint::parse_bytes(
+            b"ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+            16,
+        )
+        .unwrap();
         let h = fdh(&n, 1, &"00".repeat(32));
         assert!(h < n);
         // SHA-256(0u32 ‖ msg) ‖ SHA-256(1u32 ‖ msg), first 33 bytes, mod n (computed apart).

@@ -128,13 +128,19 @@ pub fn outcomes(votes: &[u64], cast: u64, seats: u64, quorum: bool) -> Vec<Outco
 /// An empty ballot is valid (it counts for turnout and for nobody: 弃权).
 pub fn check_choices(choices: &[u32], candidates: u32, seats: u32) -> Result<(), FieldError> {
     if choices.iter().any(|c| *c >= candidates) {
-        return Err(FieldError::new("field.ballot_choices", "elections.error.unknown_candidate"));
+        return Err(FieldError::new(
+            "field.ballot_choices",
+            "elections.error.unknown_candidate",
+        ));
     }
     let mut sorted = choices.to_vec();
     sorted.sort_unstable();
     sorted.dedup();
     if sorted.len() != choices.len() {
-        return Err(FieldError::new("field.ballot_choices", "elections.error.duplicate_choice"));
+        return Err(FieldError::new(
+            "field.ballot_choices",
+            "elections.error.duplicate_choice",
+        ));
     }
     if choices.len() > seats as usize {
         return Err(
@@ -184,7 +190,10 @@ mod tests {
         assert_eq!(outcomes(&[3, 2], 4, 2, true), vec![Elected, NotElected]);
         assert_eq!(outcomes(&[3, 3], 5, 1, true), vec![Tied, Tied]);
         assert_eq!(outcomes(&[4, 3, 3], 5, 2, true), vec![Elected, Tied, Tied]);
-        assert_eq!(outcomes(&[4, 3, 1], 5, 2, true), vec![Elected, Elected, NotElected]);
+        assert_eq!(
+            outcomes(&[4, 3, 1], 5, 2, true),
+            vec![Elected, Elected, NotElected]
+        );
     }
 
     #[test]

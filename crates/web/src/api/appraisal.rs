@@ -48,7 +48,10 @@ async fn create_appraisal(
     let txn = st.db.conn.begin().await?;
     let a = appraisal::create_appraisal(&st, &txn, &u, &input).await?;
     txn.commit().await?;
-    Ok((StatusCode::CREATED, current(&st, &u, &a.id.to_string()).await?))
+    Ok((
+        StatusCode::CREATED,
+        current(&st, &u, &a.id.to_string()).await?,
+    ))
 }
 
 async fn show_appraisal(

@@ -362,6 +362,7 @@ fn base_document() -> Value {
     });
     crate::pipeline::io_routes::document_paths(&mut doc);
     super::dossier::document_openapi(&mut doc);
+    super::elections::document_openapi(&mut doc);
     doc
 }
 
@@ -417,6 +418,11 @@ mod tests {
             "/api/v1/members/{id}/remarks/{remark}/review",
             "/api/v1/members/{id}/thought-reports",
             "/api/v1/members/{id}/thought-reports/{report}/answer",
+            "/api/v1/elections",
+            "/api/v1/elections/{id}/issue",
+            "/api/v1/elections/{id}/ballots",
+            "/api/v1/elections/{id}/receipts/{token}",
+            "/api/v1/appraisals/{id}/decide",
             "/healthz",
             "/readyz",
         ] {

@@ -162,7 +162,11 @@ pub async fn view(st: &AppState, u: &CurrentUser, l: &Loaded) -> AppResult<Appra
         phase: l.phase,
         members,
         member_count: n,
-        self_count: l.participants.iter().filter(|p| p.self_grade.is_some()).count() as u64,
+        self_count: l
+            .participants
+            .iter()
+            .filter(|p| p.self_grade.is_some())
+            .count() as u64,
         rated_count: l.participants.iter().filter(|p| p.rated).count() as u64,
         max_excellent: max_excellent(l.tree(), n),
         attendance_needed: attendance_needed(l.tree(), n),

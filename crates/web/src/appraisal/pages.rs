@@ -31,7 +31,12 @@ struct ListPage {
     failed: Failed,
 }
 
-async fn render_list(st: &AppState, ctx: &Ctx, u: &CurrentUser, failed: Failed) -> AppResult<Response> {
+async fn render_list(
+    st: &AppState,
+    ctx: &Ctx,
+    u: &CurrentUser,
+    failed: Failed,
+) -> AppResult<Response> {
     let scope = u.grants.scope(Permission::ManageVotes);
     let branches: Vec<(i64, String)> = dbel::branches_in(&st.db.conn, u.tenant, &scope)
         .await?
@@ -198,7 +203,10 @@ async fn finish(
                 text: form.get("text").cloned().unwrap_or_default(),
                 grade: form.get("grade").cloned().unwrap_or_default(),
             };
-            (super::submit_self(&txn, u, &l, &input).await, "appraisal.self_saved")
+            (
+                super::submit_self(&txn, u, &l, &input).await,
+                "appraisal.self_saved",
+            )
         }
         "mutual" => (
             super::submit_mutual(st, &txn, u, &l, &grades_of(&form)).await,

@@ -30,7 +30,15 @@ async fn audit(
     action: &str,
     after: Value,
 ) -> AppResult<()> {
-    let e = crate::audit::entry(u, action, "appraisal", id, Some(org.org_path()), None, Some(after));
+    let e = crate::audit::entry(
+        u,
+        action,
+        "appraisal",
+        id,
+        Some(org.org_path()),
+        None,
+        Some(after),
+    );
     redbranch_db::audit::append(c, u.tenant, e).await?;
     Ok(())
 }
@@ -78,7 +86,8 @@ pub async fn create_appraisal(
         .await
         .map_err(|e| match e {
             DbError::Duplicate(_) => AppError::from(
-                FieldError::new("field.appraisal_year", "appraisal.error.exists").with("year", year),
+                FieldError::new("field.appraisal_year", "appraisal.error.exists")
+                    .with("year", year),
             ),
             other => other.into(),
         })?;
@@ -109,23 +118,38 @@ pub async fn submit_self(
     l: &Loaded,
     input: &SelfInput,
 ) -> AppResult<()> {
-    let me = l.me.as_ref().ok_or(AppError::Conflict("appraisal_not_taking_part"))?;
+    let me =
+        l.me.as_ref()
+            .ok_or(AppError::Conflict("appraisal_not_taking_part"))?;
     in_phase(l, Phase::SelfAssessment)?;
     let mut errs = FieldErrors::default();
     let text = input.text.trim().to_string();
     if text.is_empty() || text.chars().count() > 5000 {
-        errs.push(FieldError::new("field.appraisal_self_text", "appraisal.error.self_text"));
+        errs.push(FieldError::new(
+            "field.appraisal_self_text",
+            "appraisal.error.self_text",
+        ));
     }
     let grade = Grade::from_code(input.grade.trim());
     if grade.is_none() {
-        errs.push(FieldError::new("field.appraisal_self_grade", "error.required"));
+        errs.push(FieldError::new(
+            "field.appraisal_self_grade",
+            "error.required",
+        ));
     }
     errs.into_result()?;
     let Some(grade) = grade else {
         return Err(FieldErrors::default().into());
     };
     dbap::save_self(c, l.a.id, me.person_id, text, grade).await?;
-    audit(c, u, (l.a.id, &l.org), "appraisal_self", json!({"self_grade": grade.code()})).await
+    audit(
+        c,
+        u,
+        (l.a.id, &l.org),
+        "appraisal_self",
+        json!({"self_grade": grade.code()}),
+    )
+    .await
 }
 
 /// Grades keyed by person id (as text: JSON object keys and form field suffixes are text).
@@ -146,12 +170,19 @@ fn read_grades(
     for key in input.grades.keys() {
         let known = key.parse::<i64>().ok().filter(|id| expected.contains(id));
         if known.is_none() {
-            errs.push(FieldError::new("field.appraisal_grades", "appraisal.error.unknown_member"));
+            errs.push(FieldError::new(
+                "field.appraisal_grades",
+                "appraisal.error.unknown_member",
+            ));
         }
     }
     for id in expected {
         let name = names.get(id).cloned().unwrap_or_else(|| id.to_string());
-        match input.grades.get(&id.to_string()).and_then(|g| Grade::from_code(g.trim())) {
+        match input
+            .grades
+            .get(&id.to_string())
+            .and_then(|g| Grade::from_code(g.trim()))
+        {
             Some(g) => out.push((*id, g)),
             None => errs.push(
                 FieldError::new("field.appraisal_grades", "appraisal.error.grade_missing")
@@ -181,7 +212,9 @@ pub async fn submit_mutual(
     l: &Loaded,
     input: &GradesInput,
 ) -> AppResult<()> {
-    let me = l.me.as_ref().ok_or(AppError::Conflict("appraisal_not_taking_part"))?;
+    let me =
+        l.me.as_ref()
+            .ok_or(AppError::Conflict("appraisal_not_taking_part"))?;
     in_phase(l, Phase::MutualAssessment)?;
     if me.rated {
         return Err(AppError::Conflict("appraisal_already_rated"));
@@ -199,17 +232,38 @@ pub async fn submit_mutual(
             DbError::Conflict(_) => AppError::Conflict("appraisal_already_rated"),
             other => other.into(),
         })?;
-    audit(c, u, (l.a.id, &l.org), "appraisal_mutual", json!({"submitted": true})).await
+    audit(
+        c,
+        u,
+        (l.a.id, &l.org),
+        "appraisal_mutual",
+        json!({"submitted": true}),
+    )
+    .await
 }
 
 /// Self-assessment → mutual assessment → deciding.
-pub async fn advance_appraisal(c: &impl ConnectionTrait, u: &CurrentUser, l: &Loaded) -> AppResult<Phase> {
+pub async fn advance_appraisal(
+    c: &impl ConnectionTrait,
+    u: &CurrentUser,
+    l: &Loaded,
+) -> AppResult<Phase> {
     l.ensure_manage()?;
-    let next = l.phase.next().ok_or(AppError::Conflict("appraisal_wrong_phase"))?;
+    let next = l
+        .phase
+        .next()
+        .ok_or(AppError::Conflict("appraisal_wrong_phase"))?;
     dbap::set_phase(c, u.tenant, l.a.id, (l.phase, next), None)
         .await
         .map_err(|_| AppError::Conflict("appraisal_wrong_phase"))?;
-    audit(c, u, (l.a.id, &l.org), "appraisal_phase", json!({"phase": next.code()})).await?;
+    audit(
+        c,
+        u,
+        (l.a.id, &l.org),
+        "appraisal_phase",
+        json!({"phase": next.code()}),
+    )
+    .await?;
     Ok(next)
 }
 
@@ -220,11 +274,13 @@ fn ensure_attendance(l: &Loaded) -> AppResult<()> {
     if attendance_sufficient(l.tree(), took_part, n) {
         Ok(())
     } else {
-        Err(FieldError::new("field.appraisal_grades", "appraisal.error.attendance")
-            .with("took_part", took_part)
-            .with("members", n)
-            .with("needed", attendance_needed(l.tree(), n))
-            .into())
+        Err(
+            FieldError::new("field.appraisal_grades", "appraisal.error.attendance")
+                .with("took_part", took_part)
+                .with("members", n)
+                .with("needed", attendance_needed(l.tree(), n))
+                .into(),
+        )
     }
 }
 
@@ -241,7 +297,10 @@ pub async fn decide_grades(
     ensure_attendance(l)?;
     let all: Vec<i64> = l.participants.iter().map(|p| p.person_id).collect();
     let grades = read_grades(input, &all, &names(st, u, l).await?)?;
-    let excellent = grades.iter().filter(|(_, g)| *g == Grade::Excellent).count() as u64;
+    let excellent = grades
+        .iter()
+        .filter(|(_, g)| *g == Grade::Excellent)
+        .count() as u64;
     check_excellent_cap(l.tree(), all.len() as u64, excellent).map_err(|cap| {
         let rule = match l.tree() {
             Tree::Party => "appraisal.error.cap_party",
@@ -257,7 +316,14 @@ pub async fn decide_grades(
         .iter()
         .map(|(p, g)| (p.to_string(), json!(g.code())))
         .collect();
-    audit(c, u, (l.a.id, &l.org), "appraisal_decide", json!({"grades": after})).await
+    audit(
+        c,
+        u,
+        (l.a.id, &l.org),
+        "appraisal_decide",
+        json!({"grades": after}),
+    )
+    .await
 }
 
 /// Publishes the decided grades to the branch; every member must have one.
@@ -274,8 +340,21 @@ pub async fn publish_appraisal(
         return Err(AppError::Conflict("appraisal_not_decided"));
     }
     let today = st.clock.today();
-    dbap::set_phase(c, u.tenant, l.a.id, (Phase::Deciding, Phase::Published), Some(today))
-        .await
-        .map_err(|_| AppError::Conflict("appraisal_wrong_phase"))?;
-    audit(c, u, (l.a.id, &l.org), "appraisal_publish", json!({"published_on": today})).await
+    dbap::set_phase(
+        c,
+        u.tenant,
+        l.a.id,
+        (Phase::Deciding, Phase::Published),
+        Some(today),
+    )
+    .await
+    .map_err(|_| AppError::Conflict("appraisal_wrong_phase"))?;
+    audit(
+        c,
+        u,
+        (l.a.id, &l.org),
+        "appraisal_publish",
+        json!({"published_on": today}),
+    )
+    .await
 }

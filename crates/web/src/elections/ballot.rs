@@ -121,11 +121,15 @@ pub async fn cast_ballot(
         return Err(FieldError::new("field.ballot_token", "elections.error.bad_token").into());
     }
     let (Some(n), Some(ex)) = (ballot::parse_hex(&e.key_n), ballot::parse_hex(&e.key_e)) else {
-        return Err(AppError::Internal(anyhow::anyhow!("election key unreadable")));
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "election key unreadable"
+        )));
     };
     let sig = ballot::parse_hex(&input.signature)
         .filter(|s| ballot::verify(&n, &ex, e.id, token, s))
-        .ok_or_else(|| FieldError::new("field.ballot_signature", "elections.error.bad_signature"))?;
+        .ok_or_else(|| {
+            FieldError::new("field.ballot_signature", "elections.error.bad_signature")
+        })?;
     let candidates = dbel::candidates(&st.db.conn, e.id).await?;
     check_choices(
         &input.choices,

@@ -119,7 +119,10 @@ pub async fn create_election(
     let mut errs = FieldErrors::default();
     let title = input.title.trim().to_string();
     if title.is_empty() || title.chars().count() > 100 {
-        errs.push(FieldError::new("field.election_title", "elections.error.title"));
+        errs.push(FieldError::new(
+            "field.election_title",
+            "elections.error.title",
+        ));
     }
     let seats = errs.take(number("field.election_seats", &input.seats, (1, 50)));
     let quorum = match input.quorum.trim() {
@@ -136,9 +139,15 @@ pub async fn create_election(
     let closes = errs.take(date("field.election_closes_on", &input.closes_on));
     if let (Some(o), Some(c)) = (opens, closes) {
         if c < o {
-            errs.push(FieldError::new("field.election_closes_on", "elections.error.closes_before_opens"));
+            errs.push(FieldError::new(
+                "field.election_closes_on",
+                "elections.error.closes_before_opens",
+            ));
         } else if c < today {
-            errs.push(FieldError::new("field.election_closes_on", "elections.error.closes_in_past"));
+            errs.push(FieldError::new(
+                "field.election_closes_on",
+                "elections.error.closes_in_past",
+            ));
         }
     }
     let publicity = match input.publicity_days.trim() {
@@ -151,7 +160,10 @@ pub async fn create_election(
         .filter(|(_, _, status)| votes(tree, status))
         .collect();
     if roll.is_empty() {
-        errs.push(FieldError::new("field.election_org", "elections.error.empty_roll"));
+        errs.push(FieldError::new(
+            "field.election_org",
+            "elections.error.empty_roll",
+        ));
     }
     let numbers = input.candidates.numbers();
     let mut candidates = Vec::new();
@@ -165,8 +177,11 @@ pub async fn create_election(
                 candidates.push((id, name));
             }
             Some(_) => errs.push(
-                FieldError::new("field.election_candidates", "elections.error.duplicate_candidate")
-                    .with("no", no),
+                FieldError::new(
+                    "field.election_candidates",
+                    "elections.error.duplicate_candidate",
+                )
+                .with("no", no),
             ),
             None => errs.push(
                 FieldError::new("field.election_candidates", "elections.error.not_on_roll")
@@ -175,15 +190,21 @@ pub async fn create_election(
         }
     }
     if numbers.is_empty() {
-        errs.push(FieldError::new("field.election_candidates", "error.required"));
+        errs.push(FieldError::new(
+            "field.election_candidates",
+            "error.required",
+        ));
     }
     if let Some(s) = seats
         && !candidates.is_empty()
         && usize::try_from(s).unwrap_or(usize::MAX) > candidates.len()
     {
         errs.push(
-            FieldError::new("field.election_seats", "elections.error.seats_over_candidates")
-                .with("candidates", candidates.len()),
+            FieldError::new(
+                "field.election_seats",
+                "elections.error.seats_over_candidates",
+            )
+            .with("candidates", candidates.len()),
         );
     }
     errs.into_result()?;
@@ -193,12 +214,11 @@ pub async fn create_election(
         return Err(FieldErrors::default().into());
     };
     // Key generation takes a second or so of CPU: off the async workers.
-    let (public, signing) = tokio::task::spawn_blocking(|| {
-        ballot::generate(&mut rand::rngs::OsRng, KEY_BITS)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.into()))?
-    .map_err(|e| AppError::Internal(anyhow::anyhow!("election key: {e}")))?;
+    let (public, signing) =
+        tokio::task::spawn_blocking(|| ballot::generate(&mut rand::rngs::OsRng, KEY_BITS))
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("election key: {e}")))?;
     let sealed = st.crypto.seal(&signing.to_text())?;
     let names: Vec<String> = candidates.iter().map(|(_, n)| n.clone()).collect();
     let eligible = roll.len();
@@ -225,7 +245,15 @@ pub async fn create_election(
     .await?;
     let after = json!({"title": e.title, "seats": e.seats, "quorum": e.quorum, "candidates": names,
         "eligible": eligible, "opens_on": e.opens_on, "closes_on": e.closes_on});
-    let entry = crate::audit::entry(u, "create", "election", e.id, Some(org.org_path()), None, Some(after));
+    let entry = crate::audit::entry(
+        u,
+        "create",
+        "election",
+        e.id,
+        Some(org.org_path()),
+        None,
+        Some(after),
+    );
     redbranch_db::audit::append(c, u.tenant, entry).await?;
     Ok(e)
 }

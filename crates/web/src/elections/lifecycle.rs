@@ -26,7 +26,15 @@ async fn audit(
     action: &str,
     after: Value,
 ) -> AppResult<()> {
-    let e = crate::audit::entry(u, action, "election", l.e.id, Some(l.org.org_path()), None, Some(after));
+    let e = crate::audit::entry(
+        u,
+        action,
+        "election",
+        l.e.id,
+        Some(l.org.org_path()),
+        None,
+        Some(after),
+    );
     redbranch_db::audit::append(c, u.tenant, e).await?;
     Ok(())
 }
@@ -39,7 +47,11 @@ pub async fn open_election(c: &impl ConnectionTrait, u: &CurrentUser, l: &Loaded
     audit(c, u, l, "election_open", json!({"status": "open"})).await
 }
 
-pub async fn close_election(c: &impl ConnectionTrait, u: &CurrentUser, l: &Loaded) -> AppResult<()> {
+pub async fn close_election(
+    c: &impl ConnectionTrait,
+    u: &CurrentUser,
+    l: &Loaded,
+) -> AppResult<()> {
     l.ensure_manage()?;
     dbel::set_status(c, u.tenant, l.e.id, Status::Open, Status::Closed)
         .await
@@ -52,12 +64,13 @@ pub async fn close_election(c: &impl ConnectionTrait, u: &CurrentUser, l: &Loade
 /// The count of a closed election: every signature checked, votes per candidate, turnout,
 /// quorum, outcomes, and the published check that no more ballots were cast than signed.
 pub async fn count(c: &impl ConnectionTrait, l: &Loaded) -> AppResult<Value> {
-    let (n, e) = match (
-        ballot::parse_hex(&l.e.key_n),
-        ballot::parse_hex(&l.e.key_e),
-    ) {
+    let (n, e) = match (ballot::parse_hex(&l.e.key_n), ballot::parse_hex(&l.e.key_e)) {
         (Some(n), Some(e)) => (n, e),
-        _ => return Err(AppError::Internal(anyhow::anyhow!("election key unreadable"))),
+        _ => {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "election key unreadable"
+            )));
+        }
     };
     let cands = dbel::candidates(c, l.e.id).await?;
     let ballots = dbel::ballots(c, l.e.id).await?;
@@ -147,9 +160,18 @@ pub async fn file_objection(
     }
     let body = input.body.trim().to_string();
     if body.is_empty() || body.chars().count() > 2000 {
-        return Err(FieldError::new("field.objection_body", "elections.error.objection_body").into());
+        return Err(
+            FieldError::new("field.objection_body", "elections.error.objection_body").into(),
+        );
     }
     let row = dbel::add_objection(c, u.tenant, l.e.id, body, u.user_id.0).await?;
-    audit(c, u, l, "election_objection", json!({"objection_id": row.id, "body": row.body})).await?;
+    audit(
+        c,
+        u,
+        l,
+        "election_objection",
+        json!({"objection_id": row.id, "body": row.body}),
+    )
+    .await?;
     Ok(row)
 }

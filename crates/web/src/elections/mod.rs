@@ -14,7 +14,9 @@ mod pages;
 
 pub use ballot::{CastInput, IssueInput, cast_ballot, check_receipt, issue_ballot};
 pub use create::{ElectionInput, create_election};
-pub use lifecycle::{ObjectionInput, close_election, file_objection, open_election, tally_election};
+pub use lifecycle::{
+    ObjectionInput, close_election, file_objection, open_election, tally_election,
+};
 pub use pages::Failed;
 
 use redbranch_db::elections::{self as dbel, Candidate, Election, Objection};
@@ -135,7 +137,9 @@ pub async fn view(st: &AppState, l: &Loaded) -> AppResult<ElectionView> {
         tree: l.tree().code(),
         title: l.e.title.clone(),
         seats: l.e.seats,
-        quorum: Quorum::from_code(&l.e.quorum).unwrap_or(Quorum::Half).code(),
+        quorum: Quorum::from_code(&l.e.quorum)
+            .unwrap_or(Quorum::Half)
+            .code(),
         opens_on: l.e.opens_on.to_string(),
         closes_on: l.e.closes_on.to_string(),
         publicity_days: l.e.publicity_days,

@@ -16,9 +16,7 @@ use redbranch_domain::authz::Permission;
 use redbranch_domain::elections::Quorum;
 use serde::Deserialize;
 
-use super::{
-    ElectionInput, ElectionRow, ElectionView, ObjectionInput, check_receipt, load, view,
-};
+use super::{ElectionInput, ElectionRow, ElectionView, ObjectionInput, check_receipt, load, view};
 use crate::error::{AppError, AppResult};
 use crate::page::{Ctx, Page, render};
 use crate::render::field_message;
@@ -72,7 +70,12 @@ struct ListPage {
     failed: Failed,
 }
 
-async fn render_list(st: &AppState, ctx: &Ctx, u: &CurrentUser, failed: Failed) -> AppResult<Response> {
+async fn render_list(
+    st: &AppState,
+    ctx: &Ctx,
+    u: &CurrentUser,
+    failed: Failed,
+) -> AppResult<Response> {
     let rows = super::list(st, u)
         .await?
         .into_iter()
@@ -218,7 +221,12 @@ async fn render_show(
         objections: v
             .objections
             .iter()
-            .map(|o| (o.body.clone(), crate::fmt::beijing(o.created_at, "%Y-%m-%d %H:%M")))
+            .map(|o| {
+                (
+                    o.body.clone(),
+                    crate::fmt::beijing(o.created_at, "%Y-%m-%d %H:%M"),
+                )
+            })
             .collect(),
         status_name: ctx.t(&v.status.key()).to_string(),
         quorum_name: ctx.t(&format!("elections.quorum.{}", v.quorum)).to_string(),
@@ -371,7 +379,10 @@ pub async fn show_receipt(
             }
             Ok(None) => error = ctx.t("elections.receipt_not_found").to_string(),
             Err(AppError::Invalid(e)) => {
-                error = e.0.first().map(|f| field_message(ctx.locale, f)).unwrap_or_default();
+                error =
+                    e.0.first()
+                        .map(|f| field_message(ctx.locale, f))
+                        .unwrap_or_default();
             }
             Err(e) => return Err(e),
         }
