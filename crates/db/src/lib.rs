@@ -5,10 +5,12 @@
 //! Every query that lists personal data takes a [`authz::Scope`](redbranch_domain::authz::Scope)
 //! and filters by it in SQL.
 
+pub mod appraisal;
 pub mod audit;
 pub mod auth;
 pub mod crypto;
 pub mod dossier;
+pub mod elections;
 pub mod error;
 pub mod exams;
 pub mod import;

@@ -104,10 +104,14 @@ pub enum Permission {
     /// Plan meetings, show their check-in code, correct attendance, decide leave, record
     /// minutes; see the compliance of the orgs below (branch committee and up).
     ManageMeetings,
+    /// Run a branch's 民主评议 and its elections: create, open, close, count, decide grades
+    /// (the branch secretary and up). Voting and rating need no permission, only a place on
+    /// the roll.
+    ManageVotes,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 16] = [
         Self::ViewOrg,
         Self::ViewMembers,
         Self::EditMembers,
@@ -123,6 +127,7 @@ impl Permission {
         Self::ApprovePipeline,
         Self::ManageQuestions,
         Self::ManageMeetings,
+        Self::ManageVotes,
     ];
 }
 
@@ -144,6 +149,7 @@ pub fn role_permits(role: Role, p: Permission) -> bool {
                 | RecordPipeline
                 | ManageQuestions
                 | ManageMeetings
+                | ManageVotes
         ),
         Role::Organiser => matches!(
             p,
@@ -157,6 +163,7 @@ pub fn role_permits(role: Role, p: Permission) -> bool {
                 | ApprovePipeline
                 | ManageQuestions
                 | ManageMeetings
+                | ManageVotes
         ),
         Role::CollegeAdmin => !matches!(p, ManageSettings),
         Role::SchoolAdmin | Role::SystemAdmin => true,

@@ -1,11 +1,13 @@
 //! RedBranch's domain: plain types and the rules that regulations impose on them.
 //! Nothing here does I/O; every rule cites its source.
 
+pub mod appraisal;
 pub mod audit;
 pub mod auth;
 pub mod authz;
 pub mod dates;
 pub mod dossier;
+pub mod elections;
 pub mod error;
 pub mod org;
 pub mod people;

@@ -31,6 +31,11 @@ const ASSETS: &[Asset] = &[
         mime: "text/javascript; charset=utf-8",
         body: include_bytes!("../../../assets/vendor/htmx.min.js"),
     },
+    Asset {
+        name: "ballot.js",
+        mime: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../../assets/ballot.js"),
+    },
 ];
 
 struct Table {

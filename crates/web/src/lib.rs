@@ -4,11 +4,13 @@
 //! same names as in `redbranch-domain` and `redbranch-db`.
 
 pub mod api;
+pub mod appraisal;
 pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod dossier;
+pub mod elections;
 pub mod error;
 pub mod exams;
 pub mod fmt;
@@ -100,6 +102,8 @@ pub fn router(state: AppState) -> Router {
         .merge(quiz::routes())
         .merge(exams::routes())
         .merge(meetings::routes())
+        .merge(elections::routes())
+        .merge(appraisal::routes())
         .nest("/api/v1", api::routes())
         .merge(pipeline::io_routes::routes())
         .route("/api/openapi.json", get(api::openapi::openapi_json))

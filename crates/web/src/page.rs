@@ -195,6 +195,23 @@ fn nav(u: &CurrentUser, path: &str) -> Vec<NavItem> {
         false,
         true,
     );
+    // Every member votes and is appraised in their branch: both entries are for everyone.
+    add(
+        "/elections",
+        "nav.elections",
+        "check",
+        "nav.group_org",
+        false,
+        true,
+    );
+    add(
+        "/appraisals",
+        "nav.appraisals",
+        "audit",
+        "nav.group_org",
+        false,
+        true,
+    );
     add(
         "/questions",
         "nav.questions",

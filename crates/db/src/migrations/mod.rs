@@ -43,6 +43,7 @@ mod m0005_dossier;
 mod m0006_due;
 mod m0010_quiz;
 mod m0007_meetings;
+mod m0009_votes;
 
 use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_due::Migration),
             Box::new(m0010_quiz::Migration),
             Box::new(m0007_meetings::Migration),
+            Box::new(m0009_votes::Migration),
         ]
     }
 }

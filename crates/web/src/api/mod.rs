@@ -5,8 +5,10 @@
 //! renders as `{"error": {"code", "message", "fields"}}` for `/api` paths. The permission checks
 //! are the same visible `ensure` calls as in the page handlers.
 
+mod appraisal;
 mod dossier;
 mod exams;
+mod elections;
 mod league;
 mod me;
 mod meetings;
@@ -64,6 +66,8 @@ pub fn routes() -> Router<AppState> {
         .merge(quiz::routes())
         .merge(exams::routes())
         .merge(meetings::routes())
+        .merge(elections::routes())
+        .merge(appraisal::routes())
 }
 
 /// A JSON request body; a malformed one is a 400 in the API's own error format (the `Json`

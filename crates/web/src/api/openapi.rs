@@ -364,6 +364,7 @@ fn base_document() -> Value {
     super::dossier::document_openapi(&mut doc);
     super::quiz_openapi::document_paths(&mut doc);
     super::meetings_openapi::document_openapi(&mut doc);
+    super::elections::document_openapi(&mut doc);
     doc
 }
 
@@ -431,6 +432,11 @@ mod tests {
             "/api/v1/meetings/{id}/files",
             "/api/v1/meetings/{id}/files/{file}",
             "/api/v1/meetings/{id}/record.docx",
+            "/api/v1/elections",
+            "/api/v1/elections/{id}/issue",
+            "/api/v1/elections/{id}/ballots",
+            "/api/v1/elections/{id}/receipts/{token}",
+            "/api/v1/appraisals/{id}/decide",
             "/healthz",
             "/readyz",
         ] {
