@@ -7,11 +7,13 @@
 
 pub mod audit;
 pub mod auth;
+pub mod courses;
 pub mod crypto;
 pub mod dossier;
 pub mod error;
 pub mod import;
 pub mod league;
+pub mod links;
 pub mod migrations;
 pub mod org;
 pub mod people;

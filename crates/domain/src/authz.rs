@@ -98,10 +98,14 @@ pub enum Permission {
     /// Record the 上级党委's steps of the pipeline (预审, approvals, filing upward): 组织员 and
     /// college or school administrators, never the branch itself.
     ApprovePipeline,
+    /// Write courses and lessons owned by an org and publish them to its subtree (audited).
+    AuthorContent,
+    /// Import study results exported by 学习强国, 智慧团建 or 青年大学习 for people in the subtree.
+    ImportStudyResults,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 15] = [
         Self::ViewOrg,
         Self::ViewMembers,
         Self::EditMembers,
@@ -115,6 +119,8 @@ impl Permission {
         Self::RecordPipeline,
         Self::OverridePipelineRule,
         Self::ApprovePipeline,
+        Self::AuthorContent,
+        Self::ImportStudyResults,
     ];
 }
 
@@ -126,7 +132,13 @@ pub fn role_permits(role: Role, p: Permission) -> bool {
         Role::BranchCommittee => matches!(p, ViewOrg | ViewMembers | RecordPipeline),
         Role::BranchSecretary => matches!(
             p,
-            ViewOrg | ViewMembers | EditMembers | ExportMembers | ManageOrgs | RecordPipeline
+            ViewOrg
+                | ViewMembers
+                | EditMembers
+                | ExportMembers
+                | ManageOrgs
+                | RecordPipeline
+                | AuthorContent
         ),
         Role::Organiser => matches!(
             p,
@@ -138,6 +150,8 @@ pub fn role_permits(role: Role, p: Permission) -> bool {
                 | ViewAudit
                 | RecordPipeline
                 | ApprovePipeline
+                | AuthorContent
+                | ImportStudyResults
         ),
         Role::CollegeAdmin => !matches!(p, ManageSettings),
         Role::SchoolAdmin | Role::SystemAdmin => true,

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod authz;
+pub mod courses;
 pub mod dates;
 pub mod dossier;
 pub mod error;
@@ -12,5 +13,6 @@ pub mod people;
 #[macro_use]
 pub mod pipeline;
 pub mod league;
+pub mod links;
 pub mod roster;
 pub mod text;

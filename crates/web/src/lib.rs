@@ -8,6 +8,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod clock;
+pub mod courses;
 pub mod dossier;
 pub mod error;
 pub mod fmt;
@@ -15,6 +16,7 @@ pub mod health;
 pub mod home;
 pub mod import;
 pub mod league;
+pub mod links;
 pub mod members;
 pub mod orgs;
 pub mod page;
@@ -92,6 +94,8 @@ pub fn router(state: AppState) -> Router {
             get(pipeline::show_pipeline_page).post(pipeline::submit_step),
         )
         .merge(dossier::routes())
+        .merge(courses::routes())
+        .merge(links::routes())
         .nest("/api/v1", api::routes())
         .merge(pipeline::io_routes::routes())
         .route("/api/openapi.json", get(api::openapi::openapi_json))

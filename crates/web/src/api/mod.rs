@@ -5,8 +5,10 @@
 //! renders as `{"error": {"code", "message", "fields"}}` for `/api` paths. The permission checks
 //! are the same visible `ensure` calls as in the page handlers.
 
+mod courses;
 mod dossier;
 mod league;
+mod links;
 mod me;
 mod members;
 pub mod openapi;
@@ -53,6 +55,8 @@ pub fn routes() -> Router<AppState> {
             post(league::decide_recommendation),
         )
         .merge(dossier::routes())
+        .merge(courses::routes())
+        .merge(links::routes())
 }
 
 /// A JSON request body; a malformed one is a 400 in the API's own error format (the `Json`

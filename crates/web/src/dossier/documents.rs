@@ -78,7 +78,7 @@ pub async fn read_upload(mut form: Multipart, max: usize) -> AppResult<Upload> {
 }
 
 /// The filename shown and offered on download: no directories, no control characters.
-fn clean_filename(raw: &str) -> String {
+pub(crate) fn clean_filename(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
     let name: String = base.chars().filter(|c| !c.is_control()).collect();
     let n = name.chars().count();

@@ -12,6 +12,7 @@ mod show_dossier;
 mod view;
 mod write;
 
+pub(crate) use documents::clean_filename;
 pub use documents::{Upload, download_document, read_upload, store_document};
 pub use show_dossier::{
     answer_report_form, review_remark_form, show_dossier, submit_report_form, upload_document_form,
