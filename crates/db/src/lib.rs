@@ -8,6 +8,7 @@
 pub mod appraisal;
 pub mod audit;
 pub mod auth;
+pub mod courses;
 pub mod crypto;
 pub mod dossier;
 pub mod elections;
@@ -16,6 +17,7 @@ pub mod exams;
 pub mod import;
 pub mod league;
 pub mod meetings;
+pub mod links;
 pub mod migrations;
 pub mod org;
 pub mod people;

@@ -108,10 +108,14 @@ pub enum Permission {
     /// (the branch secretary and up). Voting and rating need no permission, only a place on
     /// the roll.
     ManageVotes,
+    /// Write courses and lessons owned by an org and publish them to its subtree (audited).
+    AuthorContent,
+    /// Import study results exported by 学习强国, 智慧团建 or 青年大学习 for people in the subtree.
+    ImportStudyResults,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 18] = [
         Self::ViewOrg,
         Self::ViewMembers,
         Self::EditMembers,
@@ -128,6 +132,8 @@ impl Permission {
         Self::ManageQuestions,
         Self::ManageMeetings,
         Self::ManageVotes,
+        Self::AuthorContent,
+        Self::ImportStudyResults,
     ];
 }
 
@@ -150,6 +156,7 @@ pub fn role_permits(role: Role, p: Permission) -> bool {
                 | ManageQuestions
                 | ManageMeetings
                 | ManageVotes
+                | AuthorContent
         ),
         Role::Organiser => matches!(
             p,
@@ -164,6 +171,8 @@ pub fn role_permits(role: Role, p: Permission) -> bool {
                 | ManageQuestions
                 | ManageMeetings
                 | ManageVotes
+                | AuthorContent
+                | ImportStudyResults
         ),
         Role::CollegeAdmin => !matches!(p, ManageSettings),
         Role::SchoolAdmin | Role::SystemAdmin => true,

@@ -304,6 +304,19 @@ impl TestApp {
                 .expect("grant");
         }
     }
+
+    /// `SELECT COUNT(*) FROM {table_where}`: a table, optionally followed by a `WHERE` clause.
+    pub async fn count(&self, table_where: &str) -> i64 {
+        let sql = format!("SELECT COUNT(*) AS n FROM {table_where}");
+        let row = self
+            .db
+            .conn
+            .query_one_raw(sea_orm::Statement::from_string(self.db.backend(), sql))
+            .await
+            .expect("COUNT query")
+            .expect("COUNT row");
+        row.try_get::<i64>("", "n").expect("COUNT value")
+    }
 }
 
 /// The field messages of a refused API request, joined with " | ".

@@ -27,6 +27,11 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../../../assets/app.js"),
     },
     Asset {
+        name: "study.js",
+        mime: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../../assets/study.js"),
+    },
+    Asset {
         name: "htmx.min.js",
         mime: "text/javascript; charset=utf-8",
         body: include_bytes!("../../../assets/vendor/htmx.min.js"),

@@ -28,6 +28,12 @@ impl Clock {
         }
     }
 
+    /// Moves the clock forward by `secs` seconds (tests only: heartbeats a whole interval apart
+    /// without waiting for it).
+    pub fn advance(&self, secs: i64) {
+        self.shift_secs.fetch_add(secs, Ordering::Relaxed);
+    }
+
     /// Moves the clock so that [`Clock::today`] is `day` (tests only).
     pub fn set_today(&self, day: NaiveDate) {
         let diff = (day - self.today()).num_seconds();

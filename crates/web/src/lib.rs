@@ -9,6 +9,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod clock;
+pub mod courses;
 pub mod dossier;
 pub mod elections;
 pub mod error;
@@ -19,6 +20,7 @@ pub mod home;
 pub mod import;
 pub mod league;
 pub mod meetings;
+pub mod links;
 pub mod members;
 pub mod orgs;
 pub mod page;
@@ -104,6 +106,8 @@ pub fn router(state: AppState) -> Router {
         .merge(meetings::routes())
         .merge(elections::routes())
         .merge(appraisal::routes())
+        .merge(courses::routes())
+        .merge(links::routes())
         .nest("/api/v1", api::routes())
         .merge(pipeline::io_routes::routes())
         .route("/api/openapi.json", get(api::openapi::openapi_json))

@@ -138,6 +138,7 @@ fn nav(u: &CurrentUser, path: &str) -> Vec<NavItem> {
         }
     };
     add("/", "nav.home", "home", "nav.group_main", true, true);
+    add("/learn", "nav.learn", "learn", "nav.group_main", true, true);
     add(
         "/orgs",
         "nav.orgs",

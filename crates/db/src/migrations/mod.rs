@@ -44,6 +44,7 @@ mod m0006_due;
 mod m0010_quiz;
 mod m0007_meetings;
 mod m0009_votes;
+mod m0012_courses;
 
 use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_quiz::Migration),
             Box::new(m0007_meetings::Migration),
             Box::new(m0009_votes::Migration),
+            Box::new(m0012_courses::Migration),
         ]
     }
 }

@@ -6,10 +6,12 @@
 //! are the same visible `ensure` calls as in the page handlers.
 
 mod appraisal;
+mod courses;
 mod dossier;
 mod exams;
 mod elections;
 mod league;
+mod links;
 mod me;
 mod meetings;
 mod meetings_openapi;
@@ -68,6 +70,8 @@ pub fn routes() -> Router<AppState> {
         .merge(meetings::routes())
         .merge(elections::routes())
         .merge(appraisal::routes())
+        .merge(courses::routes())
+        .merge(links::routes())
 }
 
 /// A JSON request body; a malformed one is a 400 in the API's own error format (the `Json`

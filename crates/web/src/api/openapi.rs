@@ -365,6 +365,7 @@ fn base_document() -> Value {
     super::quiz_openapi::document_paths(&mut doc);
     super::meetings_openapi::document_openapi(&mut doc);
     super::elections::document_openapi(&mut doc);
+    super::links::document_openapi(&mut doc);
     doc
 }
 

@@ -12,6 +12,7 @@ mod show_dossier;
 mod view;
 mod write;
 
+pub(crate) use documents::clean_filename;
 pub use documents::{Upload, download_document, read_upload, store_document};
 pub(crate) use documents::{clean_filename, disposition};
 /// A refused form's name, row, typed values and messages (the meeting pages use it too).
