@@ -12,10 +12,13 @@ pub mod dossier;
 pub mod error;
 pub mod import;
 pub mod league;
+pub mod lessons;
+pub mod mall;
 pub mod migrations;
 pub mod org;
 pub mod people;
 pub mod pipeline;
+pub mod points;
 pub mod tenants;
 
 use std::time::Duration;

@@ -98,10 +98,15 @@ pub enum Permission {
     /// Record the 上级党委's steps of the pipeline (预审, approvals, filing upward): 组织员 and
     /// college or school administrators, never the branch itself.
     ApprovePipeline,
+    /// Points: adjust a person's points, publish rule tables, run the mall of an org (items,
+    /// fulfilment), see individual leaderboards where the school allows them. College tier up.
+    ManagePoints,
+    /// Publish a weekly lesson to the League orgs of a subtree and read its participation.
+    PublishLessons,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 15] = [
         Self::ViewOrg,
         Self::ViewMembers,
         Self::EditMembers,
@@ -115,6 +120,8 @@ impl Permission {
         Self::RecordPipeline,
         Self::OverridePipelineRule,
         Self::ApprovePipeline,
+        Self::ManagePoints,
+        Self::PublishLessons,
     ];
 }
 

@@ -12,5 +12,8 @@ pub mod people;
 #[macro_use]
 pub mod pipeline;
 pub mod league;
+pub mod lessons;
+pub mod mall;
+pub mod points;
 pub mod roster;
 pub mod text;

@@ -15,10 +15,13 @@ pub mod health;
 pub mod home;
 pub mod import;
 pub mod league;
+pub mod lessons;
+pub mod mall;
 pub mod members;
 pub mod orgs;
 pub mod page;
 pub mod pipeline;
+pub mod points;
 pub mod render;
 pub mod session;
 pub mod settings;
@@ -92,6 +95,9 @@ pub fn router(state: AppState) -> Router {
             get(pipeline::show_pipeline_page).post(pipeline::submit_step),
         )
         .merge(dossier::routes())
+        .merge(points::routes())
+        .merge(mall::routes())
+        .merge(lessons::routes())
         .nest("/api/v1", api::routes())
         .merge(pipeline::io_routes::routes())
         .route("/api/openapi.json", get(api::openapi::openapi_json))

@@ -7,11 +7,14 @@
 
 mod dossier;
 mod league;
+mod lessons;
+mod mall;
 mod me;
 mod members;
 pub mod openapi;
 mod orgs;
 mod pipeline;
+mod points;
 mod tokens;
 
 use axum::Router;
@@ -53,6 +56,9 @@ pub fn routes() -> Router<AppState> {
             post(league::decide_recommendation),
         )
         .merge(dossier::routes())
+        .merge(points::routes())
+        .merge(mall::routes())
+        .merge(lessons::routes())
 }
 
 /// A JSON request body; a malformed one is a 400 in the API's own error format (the `Json`

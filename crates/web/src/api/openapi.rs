@@ -362,6 +362,9 @@ fn base_document() -> Value {
     });
     crate::pipeline::io_routes::document_paths(&mut doc);
     super::dossier::document_openapi(&mut doc);
+    super::points::document_openapi(&mut doc);
+    super::mall::document_openapi(&mut doc);
+    super::lessons::document_openapi(&mut doc);
     doc
 }
 
@@ -417,6 +420,18 @@ mod tests {
             "/api/v1/members/{id}/remarks/{remark}/review",
             "/api/v1/members/{id}/thought-reports",
             "/api/v1/members/{id}/thought-reports/{report}/answer",
+            "/api/v1/points/me",
+            "/api/v1/points/boards",
+            "/api/v1/points/awards",
+            "/api/v1/points/adjustments",
+            "/api/v1/points/rules",
+            "/api/v1/mall/items",
+            "/api/v1/mall/items/{id}/redeem",
+            "/api/v1/mall/redemptions/{id}",
+            "/api/v1/lessons",
+            "/api/v1/lessons/{id}/answers",
+            "/api/v1/lessons/{id}/participation",
+            "/api/v1/lessons/{id}/pending",
             "/healthz",
             "/readyz",
         ] {
