@@ -4,11 +4,6 @@
 //! is refused and nothing is half-written; 1,000 concurrent redemptions of 100 units sell exactly
 //! 100; fulfilment and cancellation (points back) by the item's administrator only.
 
-#![expect(
-    clippy::unwrap_used,
-    reason = "test helpers outside #[test] functions: a step that fails is a failed test"
-)]
-
 use redbranch_db::TransactionTrait;
 use redbranch_db::mall as dbmall;
 use redbranch_db::people::PersonId;

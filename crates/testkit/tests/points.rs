@@ -4,11 +4,6 @@
 //! leaderboards always and individual ones only where the school opts in, and every permission
 //! boundary refused.
 
-#![expect(
-    clippy::unwrap_used,
-    reason = "test helpers outside #[test] functions: a step that fails is a failed test"
-)]
-
 use redbranch_testkit::{Session, TestApp, both_backends};
 use serde_json::{Value, json};
 
