@@ -23,7 +23,7 @@ case "$backend" in
   sqlite)
     file="$work/points.db"
     REDBRANCH_DATABASE_URL="sqlite://$file?mode=rwc" "$bin" migrate >/dev/null
-    run() { sqlite3 -cmd ".timer on" "$file" "$1"; } ;;
+    run() { printf ".timer on\n%s;\n" "$1" | sqlite3 "$file"; } ;;
   postgres)
     name="redbranch_points_$$"
     psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $name"
