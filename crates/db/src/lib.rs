@@ -18,12 +18,15 @@ pub mod import;
 pub mod league;
 pub mod meetings;
 pub mod links;
+pub mod lessons;
+pub mod mall;
 pub mod migrations;
 pub mod org;
 pub mod people;
 pub mod pipeline;
 pub mod questions;
 pub mod quiz;
+pub mod points;
 pub mod tenants;
 
 use std::time::Duration;

@@ -112,10 +112,15 @@ pub enum Permission {
     AuthorContent,
     /// Import study results exported by 学习强国, 智慧团建 or 青年大学习 for people in the subtree.
     ImportStudyResults,
+    /// Points: adjust a person's points, publish rule tables, run the mall of an org (items,
+    /// fulfilment), see individual leaderboards where the school allows them. College tier up.
+    ManagePoints,
+    /// Publish a weekly lesson to the League orgs of a subtree and read its participation.
+    PublishLessons,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 20] = [
         Self::ViewOrg,
         Self::ViewMembers,
         Self::EditMembers,
@@ -134,6 +139,8 @@ impl Permission {
         Self::ManageVotes,
         Self::AuthorContent,
         Self::ImportStudyResults,
+        Self::ManagePoints,
+        Self::PublishLessons,
     ];
 }
 

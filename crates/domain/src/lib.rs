@@ -20,5 +20,8 @@ pub mod questions;
 pub mod quiz;
 pub mod meetings;
 pub mod links;
+pub mod lessons;
+pub mod mall;
+pub mod points;
 pub mod roster;
 pub mod text;

@@ -261,6 +261,22 @@ impl TestApp {
         (status, res.json().await.unwrap_or(serde_json::Value::Null))
     }
 
+    /// `GET path` with a session; the status and the JSON answer (`null` if none).
+    pub async fn get_json(&self, (c, _): &Session, path: &str) -> (u16, serde_json::Value) {
+        let res = c.get(self.url(path)).send().await.expect("GET");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// The first column of the first row of a query answering one integer (a count, a sum).
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        let stmt = sea_orm::Statement::from_string(self.db.backend(), sql);
+        let row = self.db.conn.query_one_raw(stmt).await;
+        let row = row.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        row.and_then(|r| r.try_get_by_index::<i64>(0).ok())
+            .unwrap_or_else(|| panic!("{sql}: no integer"))
+    }
+
     /// Runs one SQL statement on the test database (to set up what no page offers yet).
     pub async fn sql(&self, statement: &str) {
         self.db

@@ -21,12 +21,15 @@ pub mod import;
 pub mod league;
 pub mod meetings;
 pub mod links;
+pub mod lessons;
+pub mod mall;
 pub mod members;
 pub mod orgs;
 pub mod page;
 pub mod pipeline;
 pub mod questions;
 pub mod quiz;
+pub mod points;
 pub mod render;
 pub mod session;
 pub mod settings;
@@ -108,6 +111,9 @@ pub fn router(state: AppState) -> Router {
         .merge(appraisal::routes())
         .merge(courses::routes())
         .merge(links::routes())
+        .merge(points::routes())
+        .merge(mall::routes())
+        .merge(lessons::routes())
         .nest("/api/v1", api::routes())
         .merge(pipeline::io_routes::routes())
         .route("/api/openapi.json", get(api::openapi::openapi_json))

@@ -221,6 +221,22 @@ fn nav(u: &CurrentUser, path: &str) -> Vec<NavItem> {
         false,
         g.anywhere(Permission::ManageQuestions),
     );
+    add(
+        "/points",
+        "nav.points",
+        "home",
+        "nav.group_me",
+        false,
+        u.person_id.is_some(),
+    );
+    add(
+        "/lessons",
+        "nav.lessons",
+        "check",
+        "nav.group_me",
+        false,
+        true,
+    );
     add("/me", "nav.me", "me", "nav.group_me", true, true);
     // The sidebar groups by `group_key`; keep each group's items together.
     items.sort_by_key(|i| match i.group_key {

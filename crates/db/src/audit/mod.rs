@@ -53,7 +53,7 @@ pub(crate) async fn init_chain(c: &impl ConnectionTrait, tenant: TenantId) -> Re
 }
 
 /// Rewrites `?` placeholders as `$1, $2…` for PostgreSQL.
-fn sql(b: DbBackend, s: &str) -> String {
+pub(crate) fn sql(b: DbBackend, s: &str) -> String {
     if b != DbBackend::Postgres {
         return s.to_string();
     }

@@ -45,6 +45,7 @@ mod m0010_quiz;
 mod m0007_meetings;
 mod m0009_votes;
 mod m0012_courses;
+mod m0011_points;
 
 use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_meetings::Migration),
             Box::new(m0009_votes::Migration),
             Box::new(m0012_courses::Migration),
+            Box::new(m0011_points::Migration),
         ]
     }
 }

@@ -12,6 +12,8 @@ mod exams;
 mod elections;
 mod league;
 mod links;
+mod lessons;
+mod mall;
 mod me;
 mod meetings;
 mod meetings_openapi;
@@ -23,6 +25,7 @@ mod questions;
 pub(crate) use questions::xlsx_response;
 mod quiz;
 mod quiz_openapi;
+mod points;
 mod tokens;
 
 use axum::Router;
@@ -72,6 +75,9 @@ pub fn routes() -> Router<AppState> {
         .merge(appraisal::routes())
         .merge(courses::routes())
         .merge(links::routes())
+        .merge(points::routes())
+        .merge(mall::routes())
+        .merge(lessons::routes())
 }
 
 /// A JSON request body; a malformed one is a 400 in the API's own error format (the `Json`

@@ -366,6 +366,9 @@ fn base_document() -> Value {
     super::meetings_openapi::document_openapi(&mut doc);
     super::elections::document_openapi(&mut doc);
     super::links::document_openapi(&mut doc);
+    super::points::document_openapi(&mut doc);
+    super::mall::document_openapi(&mut doc);
+    super::lessons::document_openapi(&mut doc);
     doc
 }
 
@@ -438,6 +441,18 @@ mod tests {
             "/api/v1/elections/{id}/ballots",
             "/api/v1/elections/{id}/receipts/{token}",
             "/api/v1/appraisals/{id}/decide",
+            "/api/v1/points/me",
+            "/api/v1/points/boards",
+            "/api/v1/points/awards",
+            "/api/v1/points/adjustments",
+            "/api/v1/points/rules",
+            "/api/v1/mall/items",
+            "/api/v1/mall/items/{id}/redeem",
+            "/api/v1/mall/redemptions/{id}",
+            "/api/v1/lessons",
+            "/api/v1/lessons/{id}/answers",
+            "/api/v1/lessons/{id}/participation",
+            "/api/v1/lessons/{id}/pending",
             "/healthz",
             "/readyz",
         ] {

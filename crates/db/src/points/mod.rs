@@ -1,0 +1,540 @@
+//! The points ledger: [`award`] (the interface other slices call inside their own transaction),
+//! spending and refunds for the mall, adjustments, history, and the running aggregates behind
+//! ranks and leaderboards (see `docs/adr/0010-points-ledger.md`).
+//!
+//! Every write first upserts the person's `points_totals` row: on PostgreSQL that row lock
+//! serialises one person's awards (so caps read a settled `points_daily`), on SQLite the single
+//! writer does. Nothing here is a cache that could drift: aggregates change only in the same
+//! transaction as the ledger row they summarise.
+
+mod boards;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use redbranch_domain::points::{self as rules, RuleTable, Today};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Value};
+use serde::Serialize;
+
+use crate::DbError;
+use crate::audit::sql;
+use crate::people::PersonId;
+use crate::tenants::TenantId;
+
+pub use boards::{
+    OrgBoardRow, PersonBoardRow, org_board, people_in_period, rank_in_school, top_in_subtree,
+};
+
+/// What an award granted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Award {
+    pub ledger_id: i64,
+    /// Points actually granted after caps (possibly 0).
+    pub points: i64,
+    /// What the rule pays per event before caps.
+    pub requested: i64,
+    /// `points.reason.<code>`: rule, activity_cap, daily_max, not_first.
+    pub reason: String,
+    pub rule_version: String,
+    /// The idempotency key had been used: nothing was paid this time.
+    pub replayed: bool,
+}
+
+/// One ledger row as the person's history shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromQueryResult)]
+pub struct Entry {
+    pub id: i64,
+    pub kind: String,
+    pub activity: String,
+    pub requested: i64,
+    pub points: i64,
+    pub reason: String,
+    pub rule_version: Option<String>,
+    pub day: NaiveDate,
+    pub at: DateTime<Utc>,
+}
+
+/// A person's running totals.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// Lifetime points earned (levels, badges, ranks).
+    pub earned: i64,
+    pub spent: i64,
+}
+
+impl Totals {
+    pub fn balance(&self) -> i64 {
+        self.earned - self.spent
+    }
+}
+
+/// Begins a transaction that will write: `BEGIN IMMEDIATE` on SQLite, so it waits (busy
+/// timeout) for the single writer up front instead of failing with "database is locked" when it
+/// reads first and another writer commits before its first write; a plain `BEGIN` on
+/// PostgreSQL, where row locks do that job. Points, mall and lessons writes use it.
+pub async fn begin_write(
+    c: &sea_orm::DatabaseConnection,
+) -> Result<sea_orm::DatabaseTransaction, DbError> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    Ok(c.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await?)
+}
+
+/// One row of `sql` as `T`; [`DbError::NotFound`] if there is none.
+pub(crate) async fn one<T: FromQueryResult>(
+    c: &impl ConnectionTrait,
+    sql: &str,
+    values: impl IntoIterator<Item = Value>,
+) -> Result<T, DbError> {
+    let b = c.get_database_backend();
+    let row = c
+        .query_one_raw(stmt(b, sql, values))
+        .await?
+        .ok_or(DbError::NotFound)?;
+    Ok(T::from_query_result(&row, "")?)
+}
+
+/// Every row of `sql` as `T`.
+pub(crate) async fn all<T: FromQueryResult>(
+    c: &impl ConnectionTrait,
+    sql: &str,
+    values: impl IntoIterator<Item = Value>,
+) -> Result<Vec<T>, DbError> {
+    let b = c.get_database_backend();
+    let rows = c.query_all_raw(stmt(b, sql, values)).await?;
+    rows.iter()
+        .map(|r| Ok(T::from_query_result(r, "")?))
+        .collect()
+}
+
+pub(crate) fn stmt<I: IntoIterator<Item = Value>>(b: DbBackend, s: &str, v: I) -> Statement {
+    Statement::from_sql_and_values(b, sql(b, s), v)
+}
+
+/// Upserts the person's totals row (refreshing their org paths), which locks it until the
+/// transaction ends. [`DbError::NotFound`] if the person is not of this school.
+async fn lock_person(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    person: PersonId,
+    at: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let b = c.get_database_backend();
+    let res = c
+        .execute_raw(stmt(
+            b,
+            "INSERT INTO points_totals (person_id, tenant_id, earned, spent, party_path, league_path, updated_at) \
+             SELECT p.id, p.tenant_id, 0, 0, \
+               (SELECT o.path FROM orgs o WHERE o.id = p.party_org_id), \
+               (SELECT o.path FROM orgs o WHERE o.id = p.league_org_id), ? \
+             FROM people p WHERE p.id = ? AND p.tenant_id = ? \
+             ON CONFLICT (person_id) DO UPDATE SET party_path = excluded.party_path, \
+               league_path = excluded.league_path, updated_at = excluded.updated_at",
+            [at.into(), person.0.into(), tenant.0.into()],
+        ))
+        .await?;
+    if res.rows_affected() == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
+/// The school's published rule tables, oldest first.
+pub async fn rule_tables(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+) -> Result<Vec<RuleTable>, DbError> {
+    let b = c.get_database_backend();
+    let rows = c
+        .query_all_raw(stmt(
+            b,
+            "SELECT body FROM points_rule_sets WHERE tenant_id = ? ORDER BY effective_from, id",
+            [tenant.0.into()],
+        ))
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let body: String = r.try_get("", "body")?;
+            serde_json::from_str(&body)
+                .map_err(|e| DbError::Corrupt(format!("points rule table: {e}")))
+        })
+        .collect()
+}
+
+/// Publishes a rule table version (already checked). A version name used before is a
+/// [`DbError::Duplicate`].
+pub async fn add_rule_table(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    t: &RuleTable,
+    by: Option<i64>,
+) -> Result<(), DbError> {
+    let b = c.get_database_backend();
+    let body = serde_json::to_string(t).map_err(|e| DbError::Corrupt(e.to_string()))?;
+    c.execute_raw(stmt(
+        b,
+        "INSERT INTO points_rule_sets (tenant_id, version, effective_from, body, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        [tenant.0.into(), t.version.clone().into(), t.effective_from.into(), body.into(), by.into(), Utc::now().into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+async fn existing(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    key: &str,
+) -> Result<Option<(i64, i64, Entry)>, DbError> {
+    let b = c.get_database_backend();
+    let row = c
+        .query_one_raw(stmt(
+            b,
+            "SELECT id, person_id, kind, activity, requested, points, reason, rule_version, day, at \
+             FROM points_ledger WHERE tenant_id = ? AND idem_key = ?",
+            [tenant.0.into(), key.into()],
+        ))
+        .await?;
+    match row {
+        None => Ok(None),
+        Some(r) => {
+            let person: i64 = r.try_get("", "person_id")?;
+            let e = Entry::from_query_result(&r, "")?;
+            Ok(Some((e.id, person, e)))
+        }
+    }
+}
+
+/// A new ledger row.
+struct Row<'a> {
+    kind: &'a str,
+    activity: &'a str,
+    requested: i64,
+    points: i64,
+    reason: &'a str,
+    rule_version: Option<&'a str>,
+    at: DateTime<Utc>,
+    key: &'a str,
+    by: Option<i64>,
+}
+
+async fn insert_row(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    person: PersonId,
+    r: Row<'_>,
+) -> Result<i64, DbError> {
+    let b = c.get_database_backend();
+    let row = c
+        .query_one_raw(stmt(
+            b,
+            "INSERT INTO points_ledger (tenant_id, person_id, kind, activity, requested, points, reason, rule_version, day, at, idem_key, by_user) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            [
+                tenant.0.into(),
+                person.0.into(),
+                r.kind.into(),
+                r.activity.into(),
+                r.requested.into(),
+                r.points.into(),
+                r.reason.into(),
+                r.rule_version.map(str::to_string).into(),
+                rules::school_day(r.at).into(),
+                r.at.into(),
+                r.key.into(),
+                r.by.into(),
+            ],
+        ))
+        .await?
+        .ok_or(DbError::Corrupt("ledger insert returned nothing".into()))?;
+    Ok(row.try_get("", "id")?)
+}
+
+/// Awards one event of `activity` to `person` at `at`, inside the caller's transaction.
+///
+/// The points are the rule table in force that day (the school's latest version effective on or
+/// before it, else 学习强国 2023), cut by the activity's daily cap and the daily maximum; the
+/// ledger row is written even when that leaves 0, so the person sees why. A second call with
+/// the same `idempotency_key` (unique per school) pays nothing and returns the first award with
+/// `replayed: true`; the key reused for another person or activity is a
+/// [`DbError::Conflict`]`("idempotency_key_reused")`. An activity the table does not know is
+/// `Conflict("unknown_activity")`; a person not of this school is [`DbError::NotFound`].
+pub async fn award(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    person: PersonId,
+    activity: &str,
+    idempotency_key: &str,
+    at: DateTime<Utc>,
+) -> Result<Award, DbError> {
+    lock_person(c, tenant, person, at).await?;
+    if let Some((id, who, e)) = existing(c, tenant, idempotency_key).await? {
+        if who != person.0 || e.activity != activity {
+            return Err(DbError::Conflict("idempotency_key_reused"));
+        }
+        return Ok(Award {
+            ledger_id: id,
+            points: e.points,
+            requested: e.requested,
+            reason: e.reason,
+            rule_version: e.rule_version.unwrap_or_default(),
+            replayed: true,
+        });
+    }
+    let day = rules::school_day(at);
+    let table = rules::in_force(&rule_tables(c, tenant).await?, day);
+    let rule = table
+        .rule(activity)
+        .cloned()
+        .ok_or(DbError::Conflict("unknown_activity"))?;
+    let b = c.get_database_backend();
+    let rows = c
+        .query_all_raw(stmt(
+            b,
+            "SELECT activity, points, events FROM points_daily WHERE person_id = ? AND day = ?",
+            [person.0.into(), day.into()],
+        ))
+        .await?;
+    let group = rule
+        .first_of_day_group
+        .as_deref()
+        .map(|g| table.group_codes(g))
+        .unwrap_or_default();
+    let mut today = Today::default();
+    for r in &rows {
+        let code: String = r.try_get("", "activity")?;
+        let points: i64 = r.try_get("", "points")?;
+        let events: i64 = r.try_get("", "events")?;
+        today.total += points;
+        if code == activity {
+            today.activity += points;
+        }
+        if group.contains(&code.as_str()) {
+            today.group_events += events;
+        }
+    }
+    let points = rules::granted(&rule, table.daily_max, today);
+    let reason = rules::reason(&rule, table.daily_max, today);
+    let id = insert_row(
+        c,
+        tenant,
+        person,
+        Row {
+            kind: "award",
+            activity,
+            requested: rule.points,
+            points,
+            reason,
+            rule_version: Some(&table.version),
+            at,
+            key: idempotency_key,
+            by: None,
+        },
+    )
+    .await?;
+    c.execute_raw(stmt(
+        b,
+        "INSERT INTO points_daily (tenant_id, person_id, day, activity, points, events) VALUES (?, ?, ?, ?, ?, 1) \
+         ON CONFLICT (person_id, day, activity) DO UPDATE SET points = points_daily.points + excluded.points, events = points_daily.events + 1",
+        [tenant.0.into(), person.0.into(), day.into(), activity.into(), points.into()],
+    ))
+    .await?;
+    if points > 0 {
+        add_earned(c, person, points).await?;
+    }
+    Ok(Award {
+        ledger_id: id,
+        points,
+        requested: rule.points,
+        reason: reason.to_string(),
+        rule_version: table.version,
+        replayed: false,
+    })
+}
+
+async fn add_earned(
+    c: &impl ConnectionTrait,
+    person: PersonId,
+    points: i64,
+) -> Result<(), DbError> {
+    let b = c.get_database_backend();
+    c.execute_raw(stmt(
+        b,
+        "UPDATE points_totals SET earned = earned + ? WHERE person_id = ?",
+        [points.into(), person.0.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// An administrator's adjustment (positive or negative) with a written reason, outside the
+/// caps. Taking away more than the person's balance is `Conflict("insufficient_points")`.
+pub async fn adjust(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    person: PersonId,
+    (delta, reason): (i64, &str),
+    key: &str,
+    by: i64,
+) -> Result<i64, DbError> {
+    let at = Utc::now();
+    lock_person(c, tenant, person, at).await?;
+    if existing(c, tenant, key).await?.is_some() {
+        return Err(DbError::Conflict("replayed"));
+    }
+    let b = c.get_database_backend();
+    let res = c
+        .execute_raw(stmt(
+            b,
+            "UPDATE points_totals SET earned = earned + ? WHERE person_id = ? AND earned - spent + ? >= 0",
+            [delta.into(), person.0.into(), delta.into()],
+        ))
+        .await?;
+    if res.rows_affected() == 0 {
+        return Err(DbError::Conflict("insufficient_points"));
+    }
+    let row = Row {
+        kind: "adjust",
+        activity: "adjust",
+        requested: delta,
+        points: delta,
+        reason,
+        rule_version: None,
+        at,
+        key,
+        by: Some(by),
+    };
+    insert_row(c, tenant, person, row).await
+}
+
+/// Takes `amount` points for a purchase, never below zero: one conditional UPDATE, so two
+/// concurrent spends cannot both pass the check. `Conflict("insufficient_points")` otherwise.
+pub async fn spend(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    person: PersonId,
+    (amount, what): (i64, &str),
+    key: &str,
+) -> Result<i64, DbError> {
+    let at = Utc::now();
+    lock_person(c, tenant, person, at).await?;
+    let b = c.get_database_backend();
+    let res = c
+        .execute_raw(stmt(
+            b,
+            "UPDATE points_totals SET spent = spent + ? WHERE person_id = ? AND earned - spent >= ?",
+            [amount.into(), person.0.into(), amount.into()],
+        ))
+        .await?;
+    if res.rows_affected() == 0 {
+        return Err(DbError::Conflict("insufficient_points"));
+    }
+    let row = Row {
+        kind: "spend",
+        activity: "mall",
+        requested: -amount,
+        points: -amount,
+        reason: what,
+        rule_version: None,
+        at,
+        key,
+        by: None,
+    };
+    insert_row(c, tenant, person, row).await
+}
+
+/// Gives back points spent on a redemption that was cancelled.
+pub async fn refund(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    person: PersonId,
+    (amount, what): (i64, &str),
+    key: &str,
+    by: i64,
+) -> Result<i64, DbError> {
+    let at = Utc::now();
+    lock_person(c, tenant, person, at).await?;
+    let b = c.get_database_backend();
+    c.execute_raw(stmt(
+        b,
+        "UPDATE points_totals SET spent = spent - ? WHERE person_id = ?",
+        [amount.into(), person.0.into()],
+    ))
+    .await?;
+    let row = Row {
+        kind: "refund",
+        activity: "mall",
+        requested: amount,
+        points: amount,
+        reason: what,
+        rule_version: None,
+        at,
+        key,
+        by: Some(by),
+    };
+    insert_row(c, tenant, person, row).await
+}
+
+/// The person's totals (zero before their first points).
+pub async fn totals(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    person: PersonId,
+) -> Result<Totals, DbError> {
+    let b = c.get_database_backend();
+    let row = c
+        .query_one_raw(stmt(
+            b,
+            "SELECT earned, spent FROM points_totals WHERE person_id = ? AND tenant_id = ?",
+            [person.0.into(), tenant.0.into()],
+        ))
+        .await?;
+    Ok(match row {
+        Some(r) => Totals {
+            earned: r.try_get("", "earned")?,
+            spent: r.try_get("", "spent")?,
+        },
+        None => Totals::default(),
+    })
+}
+
+/// The person's ledger, newest first, `limit` rows before ledger id `before` (if given).
+pub async fn history(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    person: PersonId,
+    before: Option<i64>,
+    limit: u64,
+) -> Result<Vec<Entry>, DbError> {
+    let b = c.get_database_backend();
+    let rows = c
+        .query_all_raw(stmt(
+            b,
+            &format!(
+                "SELECT id, kind, activity, requested, points, reason, rule_version, day, at FROM points_ledger \
+                 WHERE person_id = ? AND tenant_id = ? AND id < ? ORDER BY id DESC LIMIT {limit}"
+            ),
+            [person.0.into(), tenant.0.into(), before.unwrap_or(i64::MAX).into()],
+        ))
+        .await?;
+    rows.iter()
+        .map(|r| Ok(Entry::from_query_result(r, "")?))
+        .collect()
+}
+
+/// Checks the aggregates against the ledger for a school: people whose `points_totals` differ
+/// from the sum of their ledger rows (the benchmark's "no lost or doubled points").
+pub async fn verify(c: &impl ConnectionTrait, tenant: TenantId) -> Result<(i64, i64), DbError> {
+    let b = c.get_database_backend();
+    let row = c
+        .query_one_raw(stmt(
+            b,
+            "SELECT COUNT(*) AS people, COALESCE(SUM(CASE WHEN t.earned - t.spent <> l.net THEN 1 ELSE 0 END), 0) AS wrong \
+             FROM points_totals t JOIN (SELECT person_id, SUM(points) AS net FROM points_ledger WHERE tenant_id = ? GROUP BY person_id) l \
+             ON l.person_id = t.person_id",
+            [tenant.0.into()],
+        ))
+        .await?
+        .ok_or(DbError::NotFound)?;
+    Ok((row.try_get("", "people")?, row.try_get("", "wrong")?))
+}

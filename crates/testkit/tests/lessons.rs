@@ -1,0 +1,306 @@
+//! The weekly lesson through HTTP: publication scoped to the publisher's League orgs and
+//! audited; answers within the period only, once, earning points once; participation per org
+//! (members who completed ÷ members) and the provincial total that counts non-members too,
+//! rolled up the League tree; who has not completed for their branch, reminders once, and the
+//! Excel export.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions: a step that fails is a failed test"
+)]
+
+use redbranch_testkit::{Session, TestApp, both_backends, field_messages};
+use serde_json::{Value, json};
+
+fn lesson(app: &TestApp, org: &str) -> Value {
+    let today = app.clock.today();
+    json!({
+        "title": "2025年第30期",
+        "video_url": "https://video.example.cn/qndxx/30.mp4",
+        "starts_on": today,
+        "ends_on": today + chrono::Duration::days(6),
+        "org_ids": [app.world.org(org).id],
+        "questions": [
+            {"prompt": "中国共产主义青年团成立于哪一年？", "options": ["1921", "1922"], "answer": 1},
+            {"prompt": "团员的年龄上限是？", "options": ["28 周岁", "35 周岁"], "answer": 0}
+        ]
+    })
+}
+
+async fn publish(app: &TestApp, s: &Session, org: &str) -> i64 {
+    let (status, v) = app.post_json(s, "/api/v1/lessons", lesson(app, org)).await;
+    assert_eq!(status, 201, "{v}");
+    v["id"].as_i64().unwrap()
+}
+
+both_backends!(
+    a_lesson_is_published_within_the_publishers_orgs_and_audited,
+    |app: TestApp| async move {
+        let college_a = app.session("collegea").await;
+        let (s, _) = app
+            .post_json(&college_a, "/api/v1/lessons", lesson(&app, "LB"))
+            .await;
+        assert_eq!(
+            s, 403,
+            "college A's League committee does not publish to college B"
+        );
+        let seca = app.session("seca").await;
+        let (s, _) = app
+            .post_json(&seca, "/api/v1/lessons", lesson(&app, "LA1"))
+            .await;
+        assert_eq!(s, 403, "a branch secretary does not publish lessons");
+        let mut bad = lesson(&app, "LA");
+        bad["ends_on"] = json!(app.clock.today() - chrono::Duration::days(1));
+        bad["questions"] = json!([]);
+        let (s, v) = app.post_json(&college_a, "/api/v1/lessons", bad).await;
+        assert_eq!(s, 422);
+        let msgs = field_messages(&v);
+        assert!(
+            msgs.contains("结束日期不能早于开始日期") && msgs.contains("道题"),
+            "{msgs}"
+        );
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM lessons").await, 0);
+        publish(&app, &college_a, "LA").await;
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'lesson_publish'")
+                .await,
+            1
+        );
+    }
+);
+
+both_backends!(
+    answers_count_once_within_the_period_and_earn_points_once,
+    |app: TestApp| async move {
+        let school = app.session("school").await;
+        let id = publish(&app, &school, "L").await;
+        let stua = app.session("stua").await;
+        let path = format!("/api/v1/lessons/{id}/answers");
+        let (s, v) = app.post_json(&stua, &path, json!({"answers": [1]})).await;
+        assert_eq!(s, 422, "every question must be answered: {v}");
+        let (s, v) = app
+            .post_json(&stua, &path, json!({"answers": [1, 1]}))
+            .await;
+        assert_eq!(s, 201, "{v}");
+        assert_eq!(
+            (
+                v["score"].as_i64(),
+                v["as_member"].as_bool(),
+                v["points"].as_i64()
+            ),
+            (Some(1), Some(true), Some(10))
+        );
+        let (s, v) = app
+            .post_json(&stua, &path, json!({"answers": [1, 0]}))
+            .await;
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (409, Some("already_completed"))
+        );
+        let (_, me) = app.get_json(&stua, "/api/v1/points/me").await;
+        assert_eq!(me["earned"], 10, "paid once");
+        // The day after the period: refused, nothing written.
+        app.clock
+            .set_today(app.clock.today() + chrono::Duration::days(7));
+        let coma = app.session("coma").await;
+        let (s, v) = app
+            .post_json(&coma, &path, json!({"answers": [1, 0]}))
+            .await;
+        assert_eq!(s, 422);
+        assert!(field_messages(&v).contains("不能再提交"), "{v}");
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM lesson_completions").await,
+            1
+        );
+        // The last day itself was still open.
+        app.clock
+            .set_today(app.clock.today() - chrono::Duration::days(1));
+        let (s, _) = app
+            .post_json(&coma, &path, json!({"answers": [1, 0]}))
+            .await;
+        assert_eq!(s, 201);
+    }
+);
+
+both_backends!(
+    participation_counts_members_and_separately_everyone_rolled_up_the_league_tree,
+    |app: TestApp| async move {
+        let school = app.session("school").await;
+        let id = publish(&app, &school, "L").await;
+        // A001 (团员) and A003 (a Party member in the League branch, so not a 团员) complete.
+        for login in ["stua", "seca"] {
+            let s = app.session(login).await;
+            let (status, v) = app
+                .post_json(
+                    &s,
+                    &format!("/api/v1/lessons/{id}/answers"),
+                    json!({"answers": [1, 0]}),
+                )
+                .await;
+            assert_eq!(status, 201, "{login}: {v}");
+        }
+        let root = app.world.org("L").id;
+        let (s, v) = app
+            .get_json(
+                &school,
+                &format!("/api/v1/lessons/{id}/participation?org={root}"),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+        let row = |name: &str| {
+            v["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["name"] == name)
+                .cloned()
+                .unwrap()
+        };
+        let la1 = row("甲2101班团支部");
+        assert_eq!(
+            (
+                la1["members"].as_i64(),
+                la1["member_done"].as_i64(),
+                la1["all_done"].as_i64()
+            ),
+            (Some(2), Some(1), Some(2))
+        );
+        assert_eq!(la1["rate_text"], "50.0%");
+        assert_eq!(la1["all_rate_text"], "100.0%");
+        let school_row = row("测试大学团委");
+        assert_eq!(
+            (
+                school_row["members"].as_i64(),
+                school_row["member_done"].as_i64()
+            ),
+            (Some(4), Some(1)),
+            "rolled up: {school_row}"
+        );
+        assert_eq!(school_row["rate_text"], "25.0%");
+        assert_eq!(row("乙学院团委")["rate_text"], "0.0%");
+        // The page ranks the colleges and exports the provincial table.
+        let page = app
+            .text(
+                &school.0,
+                &format!("/lessons/{id}/participation?org={root}"),
+            )
+            .await;
+        assert!(
+            page.contains("甲学院团委") && page.contains("50.0%"),
+            "the page ranks the colleges"
+        );
+        let res = school
+            .0
+            .get(app.url(&format!("/lessons/{id}/participation.xlsx?org={root}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        assert!(
+            res.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .contains("spreadsheetml")
+        );
+    }
+);
+
+both_backends!(
+    the_branch_secretary_sees_who_has_not_completed_and_reminds_them_once,
+    |app: TestApp| async move {
+        let school = app.session("school").await;
+        let id = publish(&app, &school, "L").await;
+        let stua = app.session("stua").await;
+        app.post_json(
+            &stua,
+            &format!("/api/v1/lessons/{id}/answers"),
+            json!({"answers": [1, 0]}),
+        )
+        .await;
+        let branch = app.world.org("LA1").id;
+        let seca = app.session("seca").await;
+        let (s, v) = app
+            .get_json(&seca, &format!("/api/v1/lessons/{id}/pending?org={branch}"))
+            .await;
+        assert_eq!(s, 200, "{v}");
+        let names: Vec<&str> = v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|r| r["name"].as_str())
+            .collect();
+        assert_eq!(
+            names,
+            vec!["王芳"],
+            "A002 is the branch's only 团员 not done"
+        );
+        let (s, v) = app
+            .post_json(
+                &seca,
+                &format!("/api/v1/lessons/{id}/remind?org={branch}"),
+                json!({}),
+            )
+            .await;
+        assert_eq!((s, v["reminded"].as_i64()), (200, Some(1)));
+        app.post_json(
+            &seca,
+            &format!("/api/v1/lessons/{id}/remind?org={branch}"),
+            json!({}),
+        )
+        .await;
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM notifications WHERE kind = 'lessons.reminder'")
+                .await,
+            1,
+            "reminded once"
+        );
+        let coma = app.session("coma").await;
+        let home = app.text(&coma.0, "/").await;
+        assert!(
+            home.contains("2025年第30期"),
+            "the reminder shows on A002's home page"
+        );
+        let other = app.world.org("LB1").id;
+        let (s, _) = app
+            .get_json(&seca, &format!("/api/v1/lessons/{id}/pending?org={other}"))
+            .await;
+        assert_eq!(s, 403, "another branch's list is not theirs");
+        let (s, _) = app
+            .get_json(&coma, &format!("/api/v1/lessons/{id}/pending?org={branch}"))
+            .await;
+        assert_eq!(
+            s, 403,
+            "the Party branch committee does not read the League branch's list"
+        );
+    }
+);
+
+both_backends!(
+    a_member_answers_on_the_page_without_javascript,
+    |app: TestApp| async move {
+        let school = app.session("school").await;
+        let id = publish(&app, &school, "L").await;
+        let stua = app.as_user("stua").await;
+        let page = app.text(&stua, &format!("/lessons/{id}")).await;
+        assert!(page.contains("中国共产主义青年团成立于哪一年"));
+        let csrf = redbranch_testkit::csrf_of(&page);
+        let status = app
+            .post_status(
+                &stua,
+                &format!("/lessons/{id}"),
+                &[("_csrf", csrf.as_str()), ("q0", "1")],
+            )
+            .await;
+        assert_eq!(status, 422, "an unanswered question keeps the form");
+        let status = app
+            .post_status(
+                &stua,
+                &format!("/lessons/{id}"),
+                &[("_csrf", csrf.as_str()), ("q0", "1"), ("q1", "0")],
+            )
+            .await;
+        assert_eq!(status, 303);
+        let list = app.text(&stua, "/lessons").await;
+        assert!(list.contains("已学习"));
+    }
+);

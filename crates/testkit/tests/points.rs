@@ -1,0 +1,324 @@
+//! Points through HTTP: awards capped per activity and per day exactly at the boundary, replayed
+//! awards that never pay twice (also when retried concurrently), the reason for every entry on
+//! the member's page, rule table versions by effective date, adjustments audited, org
+//! leaderboards always and individual ones only where the school opts in, and every permission
+//! boundary refused.
+
+use redbranch_testkit::{Session, TestApp, both_backends};
+use serde_json::{Value, json};
+
+async fn award(app: &TestApp, s: &Session, person: i64, activity: &str, key: &str) -> (u16, Value) {
+    app.post_json(
+        s,
+        "/api/v1/points/awards",
+        json!({"person_id": person, "activity": activity, "idempotency_key": key}),
+    )
+    .await
+}
+
+both_backends!(
+    an_activity_pays_up_to_its_cap_exactly_and_nothing_one_over,
+    |app: TestApp| async move {
+        let sys = app.session("sys").await;
+        let a001 = app.world.person("A001");
+        for i in 1..=12 {
+            let (status, a) = award(&app, &sys, a001, "article", &format!("art-{i}")).await;
+            assert_eq!(status, 201, "{a}");
+            assert_eq!(a["points"], 1, "article {i} is within the cap of 12");
+        }
+        let (status, a) = award(&app, &sys, a001, "article", "art-13").await;
+        assert_eq!(status, 201);
+        assert_eq!(a["points"], 0, "the 13th article is one over the cap");
+        assert_eq!(a["reason"], "activity_cap");
+        // The member sees the capped entry and why.
+        let stua = app.session("stua").await;
+        let mine = app.get_json(&stua, "/api/v1/points/me").await.1;
+        assert_eq!(mine["earned"], 12);
+        assert_eq!(mine["history"][0]["points"], 0);
+        assert!(
+            mine["history"][0]["reason_text"]
+                .as_str()
+                .unwrap()
+                .contains("上限"),
+            "{}",
+            mine["history"][0]
+        );
+        let page = app.text(&stua.0, "/points").await;
+        assert!(page.contains("本项今日已达上限"), "the page names the cap");
+        // The next day the cap starts again.
+        app.clock.set_today(app.clock.today().succ_opt().unwrap());
+        let (_, a) = award(&app, &sys, a001, "article", "art-next-day").await;
+        assert_eq!(a["points"], 1);
+    }
+);
+
+both_backends!(
+    the_daily_maximum_of_56_cuts_the_event_that_crosses_it,
+    |app: TestApp| async move {
+        let sys = app.session("sys").await;
+        let p = app.world.person("A002");
+        let mut got = 0;
+        // 1 + 12 + 12 + 5 + 10 + 10 = 50 under the 2023 table.
+        let plan: Vec<(&str, usize)> = vec![
+            ("login", 1),
+            ("article", 12),
+            ("video", 12),
+            ("daily_quiz", 1),
+            ("topic_quiz", 1),
+            ("challenge_quiz", 2),
+        ];
+        for (activity, n) in plan {
+            for i in 0..n {
+                let (_, a) = award(&app, &sys, p, activity, &format!("{activity}-{i}")).await;
+                got += a["points"].as_i64().unwrap();
+            }
+        }
+        assert_eq!(got, 50);
+        let (_, a) = award(&app, &sys, p, "match_win", "m1").await;
+        assert_eq!(a["points"], 6, "cut to the 6 left under 56");
+        assert_eq!(a["reason"], "daily_max");
+        let (_, a) = award(&app, &sys, p, "exam", "e1").await;
+        assert_eq!(
+            a["points"], 0,
+            "exactly at the maximum nothing more is paid"
+        );
+        let (_, a) = award(&app, &sys, p, "match_loss", "m2").await;
+        assert_eq!(
+            a["reason"], "not_first",
+            "only the day's first match counts"
+        );
+    }
+);
+
+both_backends!(
+    a_replayed_award_never_pays_twice_even_when_retried_concurrently,
+    |app: TestApp| async move {
+        let sys = app.session("sys").await;
+        let p = app.world.person("A001");
+        let (s1, a1) = award(&app, &sys, p, "topic_quiz", "quiz-42").await;
+        let (s2, a2) = award(&app, &sys, p, "topic_quiz", "quiz-42").await;
+        assert_eq!((s1, s2), (201, 200));
+        assert_eq!(a2["replayed"], true);
+        assert_eq!(a1["ledger_id"], a2["ledger_id"]);
+        // Ten retries at once of a new key: exactly one pays.
+        let mut tasks = Vec::new();
+        for _ in 0..10 {
+            let c = sys.clone();
+            let url = app.url("/api/v1/points/awards");
+            tasks.push(tokio::spawn(async move {
+                c.0.post(url)
+                    .header("x-csrf-token", &c.1)
+                    .json(
+                        &json!({"person_id": p, "activity": "video", "idempotency_key": "video-7"}),
+                    )
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            }));
+        }
+        let mut created = 0;
+        for t in tasks {
+            let s = t.await.unwrap();
+            assert!(s == 201 || s == 200, "status {s}");
+            created += usize::from(s == 201);
+        }
+        assert_eq!(created, 1);
+        let stua = app.session("stua").await;
+        let mine = app.get_json(&stua, "/api/v1/points/me").await.1;
+        assert_eq!(
+            mine["earned"], 11,
+            "10 for the quiz and 1 for the video, once each"
+        );
+        // The same key for another activity is refused.
+        let (s, e) = award(&app, &sys, p, "article", "quiz-42").await;
+        assert_eq!(s, 409);
+        assert_eq!(e["error"]["code"], "idempotency_key_reused");
+    }
+);
+
+both_backends!(
+    awards_and_adjustments_outside_the_callers_orgs_are_refused,
+    |app: TestApp| async move {
+        let b001 = app.world.person("B001");
+        let college_a = app.session("collegea").await;
+        let (s, _) = award(&app, &college_a, b001, "article", "x1").await;
+        assert_eq!(
+            s, 403,
+            "college A's administrator awards nobody in college B"
+        );
+        let (s, _) = app
+            .post_json(
+                &college_a,
+                "/api/v1/points/adjustments",
+                json!({"person_id": b001, "points": 5, "reason": "好"}),
+            )
+            .await;
+        assert_eq!(s, 403);
+        let stua = app.session("stua").await;
+        let (s, _) = award(&app, &stua, app.world.person("A001"), "article", "self").await;
+        assert_eq!(s, 403, "a member does not award themselves");
+        let (s, _) = app
+            .post_json(
+                &college_a,
+                "/api/v1/points/rules",
+                json!(redbranch_domain::points::xxqg_2023()),
+            )
+            .await;
+        assert_eq!(s, 403, "rule tables are the school's");
+        // An unknown activity names the field.
+        let sys = app.session("sys").await;
+        let (s, e) = award(&app, &sys, b001, "sleeping", "z1").await;
+        assert_eq!(s, 422, "{e}");
+    }
+);
+
+both_backends!(
+    an_adjustment_is_audited_and_never_takes_the_balance_below_zero,
+    |app: TestApp| async move {
+        let sys = app.session("sys").await;
+        let p = app.world.person("A001");
+        let (s, v) = app
+            .post_json(
+                &sys,
+                "/api/v1/points/adjustments",
+                json!({"person_id": p, "points": 30, "reason": "志愿服务补录"}),
+            )
+            .await;
+        assert_eq!(s, 201, "{v}");
+        assert_eq!(v["balance"], 30);
+        let (s, v) = app
+            .post_json(
+                &sys,
+                "/api/v1/points/adjustments",
+                json!({"person_id": p, "points": -31, "reason": "扣减"}),
+            )
+            .await;
+        assert_eq!(s, 409, "{v}");
+        assert_eq!(v["error"]["code"], "insufficient_points");
+        let (s, _) = app
+            .post_json(
+                &sys,
+                "/api/v1/points/adjustments",
+                json!({"person_id": p, "points": 0, "reason": "无"}),
+            )
+            .await;
+        assert_eq!(s, 422);
+        let n = app
+            .scalar("SELECT COUNT(*) FROM audit_log WHERE action = \'points_adjust\'")
+            .await;
+        assert_eq!(n, 1, "one adjustment went through, one audit entry");
+    }
+);
+
+both_backends!(
+    a_rule_table_version_applies_from_its_effective_day,
+    |app: TestApp| async move {
+        let sys = app.session("sys").await;
+        let today = app.clock.today();
+        let mut t = redbranch_domain::points::xxqg_2023();
+        t.version = "school-2026".into();
+        t.effective_from = today.succ_opt().unwrap();
+        t.rules.iter_mut().for_each(|r| {
+            if r.code == "article" {
+                r.points = 2;
+                r.daily_cap = 20;
+            }
+        });
+        let (s, v) = app.post_json(&sys, "/api/v1/points/rules", json!(t)).await;
+        assert_eq!(s, 201, "{v}");
+        let p = app.world.person("B002");
+        let (_, a) = award(&app, &sys, p, "article", "r1").await;
+        assert_eq!(
+            (a["points"].as_i64(), a["rule_version"].as_str()),
+            (Some(1), Some("xxqg-2023")),
+            "the day before"
+        );
+        app.clock.set_today(today.succ_opt().unwrap());
+        let (_, a) = award(&app, &sys, p, "article", "r2").await;
+        assert_eq!(
+            (a["points"].as_i64(), a["rule_version"].as_str()),
+            (Some(2), Some("school-2026")),
+            "the day itself"
+        );
+        t.rules[0].points = -1;
+        t.version = "broken".into();
+        let (s, _) = app.post_json(&sys, "/api/v1/points/rules", json!(t)).await;
+        assert_eq!(s, 422);
+    }
+);
+
+both_backends!(
+    org_leaderboards_are_shown_and_people_only_where_the_school_opts_in,
+    |app: TestApp| async move {
+        let sys = app.session("sys").await;
+        award(&app, &sys, app.world.person("A001"), "topic_quiz", "k1").await;
+        award(&app, &sys, app.world.person("B001"), "login", "k2").await;
+        let root = app.world.org("P").id;
+        let b = app
+            .get_json(
+                &sys,
+                &format!("/api/v1/points/boards?org={root}&period=week"),
+            )
+            .await
+            .1;
+        let orgs = b["orgs"].as_array().unwrap();
+        assert_eq!(orgs.len(), 2, "{b}");
+        assert_eq!(
+            orgs[0]["name"], "甲学院党委",
+            "college A leads by average: {b}"
+        );
+        assert_eq!(orgs[0]["points"], 10);
+        assert_eq!(orgs[0]["participation_text"], "33.3%");
+        assert_eq!(b["individual_ranking"], false);
+        assert!(
+            b["people"].as_array().unwrap().is_empty(),
+            "no individual ranking by default"
+        );
+        app.sql("UPDATE tenants SET settings = '{\"points\":{\"individual_ranking\":true}}'")
+            .await;
+        let b = app
+            .get_json(
+                &sys,
+                &format!("/api/v1/points/boards?org={root}&period=all"),
+            )
+            .await
+            .1;
+        assert_eq!(b["people"][0]["name"], "张伟", "{b}");
+        let stua = app.session("stua").await;
+        let mine = app.get_json(&stua, "/api/v1/points/me").await.1;
+        assert_eq!(mine["rank"], json!([1, 2]));
+        // A member sees the board of their own branch only.
+        let other = app.world.org("LB1").id;
+        let s = stua
+            .0
+            .get(app.url(&format!("/api/v1/points/boards?org={other}")))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(s, 403);
+    }
+);
+
+both_backends!(
+    the_weeks_top_learner_of_a_branch_is_last_weeks_top_earner,
+    |app: TestApp| async move {
+        let sys = app.session("sys").await;
+        let monday = redbranch_domain::points::Period::Week
+            .range(app.clock.today())
+            .unwrap()
+            .0;
+        app.clock.set_today(monday - chrono::Duration::days(3));
+        award(&app, &sys, app.world.person("A002"), "topic_quiz", "s1").await;
+        award(&app, &sys, app.world.person("A001"), "login", "s2").await;
+        app.clock.set_today(monday);
+        let branch = app.world.org("LA1").id;
+        let b = app
+            .get_json(&sys, &format!("/api/v1/points/boards?org={branch}"))
+            .await
+            .1;
+        assert_eq!(b["star"]["name"], "王芳", "{b}");
+    }
+);
