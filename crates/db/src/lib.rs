@@ -13,9 +13,11 @@ pub mod error;
 pub mod import;
 pub mod league;
 pub mod migrations;
+pub mod notices;
 pub mod org;
 pub mod people;
 pub mod pipeline;
+pub mod tasks;
 pub mod tenants;
 
 use std::time::Duration;

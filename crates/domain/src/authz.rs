@@ -98,10 +98,18 @@ pub enum Permission {
     /// Record the 上级党委's steps of the pipeline (预审, approvals, filing upward): 组织员 and
     /// college or school administrators, never the branch itself.
     ApprovePipeline,
+    /// Publish an org's yearly goals (年度计划): college and school tiers.
+    ManagePlans,
+    /// Break goals into tasks for the groups and members of a subtree, return results, see
+    /// progress: the branch committee and up.
+    ManageTasks,
+    /// Publish notices to a subtree and remind those who have not read them: the branch
+    /// secretary and up.
+    PublishNotices,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 16] = [
         Self::ViewOrg,
         Self::ViewMembers,
         Self::EditMembers,
@@ -115,6 +123,9 @@ impl Permission {
         Self::RecordPipeline,
         Self::OverridePipelineRule,
         Self::ApprovePipeline,
+        Self::ManagePlans,
+        Self::ManageTasks,
+        Self::PublishNotices,
     ];
 }
 
@@ -123,10 +134,19 @@ pub fn role_permits(role: Role, p: Permission) -> bool {
     use Permission::*;
     match role {
         Role::Member => matches!(p, ViewOrg),
-        Role::BranchCommittee => matches!(p, ViewOrg | ViewMembers | RecordPipeline),
+        Role::BranchCommittee => {
+            matches!(p, ViewOrg | ViewMembers | RecordPipeline | ManageTasks)
+        }
         Role::BranchSecretary => matches!(
             p,
-            ViewOrg | ViewMembers | EditMembers | ExportMembers | ManageOrgs | RecordPipeline
+            ViewOrg
+                | ViewMembers
+                | EditMembers
+                | ExportMembers
+                | ManageOrgs
+                | RecordPipeline
+                | ManageTasks
+                | PublishNotices
         ),
         Role::Organiser => matches!(
             p,
@@ -138,6 +158,8 @@ pub fn role_permits(role: Role, p: Permission) -> bool {
                 | ViewAudit
                 | RecordPipeline
                 | ApprovePipeline
+                | ManageTasks
+                | PublishNotices
         ),
         Role::CollegeAdmin => !matches!(p, ManageSettings),
         Role::SchoolAdmin | Role::SystemAdmin => true,
@@ -327,6 +349,32 @@ mod tests {
             Permission::ManageSettings
         ));
         assert!(role_permits(Role::SchoolAdmin, Permission::ManageSettings));
+    }
+
+    #[test]
+    fn colleges_set_goals_branches_set_tasks_and_secretaries_publish_notices() {
+        for r in [Role::CollegeAdmin, Role::SchoolAdmin, Role::SystemAdmin] {
+            assert!(role_permits(r, Permission::ManagePlans), "{r:?}");
+        }
+        for r in [
+            Role::Member,
+            Role::BranchCommittee,
+            Role::BranchSecretary,
+            Role::Organiser,
+        ] {
+            assert!(!role_permits(r, Permission::ManagePlans), "{r:?}");
+        }
+        assert!(role_permits(Role::BranchCommittee, Permission::ManageTasks));
+        assert!(!role_permits(Role::Member, Permission::ManageTasks));
+        assert!(!role_permits(
+            Role::BranchCommittee,
+            Permission::PublishNotices
+        ));
+        assert!(role_permits(
+            Role::BranchSecretary,
+            Permission::PublishNotices
+        ));
+        assert!(role_permits(Role::Organiser, Permission::PublishNotices));
     }
 
     #[test]

@@ -12,5 +12,7 @@ pub mod people;
 #[macro_use]
 pub mod pipeline;
 pub mod league;
+pub mod notices;
 pub mod roster;
+pub mod tasks;
 pub mod text;

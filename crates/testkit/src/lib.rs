@@ -11,6 +11,7 @@
     reason = "test support: a request that cannot be sent is a failed test"
 )]
 
+mod accounts;
 pub mod browser;
 mod world;
 

@@ -16,6 +16,7 @@ pub mod home;
 pub mod import;
 pub mod league;
 pub mod members;
+pub mod notices;
 pub mod orgs;
 pub mod page;
 pub mod pipeline;
@@ -23,6 +24,7 @@ pub mod render;
 pub mod session;
 pub mod settings;
 pub mod state;
+pub mod tasks;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -92,6 +94,8 @@ pub fn router(state: AppState) -> Router {
             get(pipeline::show_pipeline_page).post(pipeline::submit_step),
         )
         .merge(dossier::routes())
+        .merge(tasks::routes())
+        .merge(notices::routes())
         .nest("/api/v1", api::routes())
         .merge(pipeline::io_routes::routes())
         .route("/api/openapi.json", get(api::openapi::openapi_json))

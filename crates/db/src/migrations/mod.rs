@@ -41,6 +41,7 @@ mod m0003_pipeline;
 mod m0004_league;
 mod m0005_dossier;
 mod m0006_due;
+mod m0008_tasks_notices;
 
 use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_league::Migration),
             Box::new(m0005_dossier::Migration),
             Box::new(m0006_due::Migration),
+            Box::new(m0008_tasks_notices::Migration),
         ]
     }
 }

@@ -9,9 +9,12 @@ mod dossier;
 mod league;
 mod me;
 mod members;
+mod notices;
 pub mod openapi;
 mod orgs;
 mod pipeline;
+mod tasks;
+mod tasks_notices_openapi;
 mod tokens;
 
 use axum::Router;
@@ -53,6 +56,8 @@ pub fn routes() -> Router<AppState> {
             post(league::decide_recommendation),
         )
         .merge(dossier::routes())
+        .merge(tasks::routes())
+        .merge(notices::routes())
 }
 
 /// A JSON request body; a malformed one is a 400 in the API's own error format (the `Json`

@@ -362,6 +362,7 @@ fn base_document() -> Value {
     });
     crate::pipeline::io_routes::document_paths(&mut doc);
     super::dossier::document_openapi(&mut doc);
+    super::tasks_notices_openapi::document_openapi(&mut doc);
     doc
 }
 

@@ -12,7 +12,9 @@ mod show_dossier;
 mod view;
 mod write;
 
-pub use documents::{Upload, download_document, read_upload, store_document};
+pub use documents::{
+    Upload, attachment_response, clean_filename, download_document, read_upload, store_document,
+};
 pub use show_dossier::{
     answer_report_form, review_remark_form, show_dossier, submit_report_form, upload_document_form,
     write_remark_form,
