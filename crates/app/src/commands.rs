@@ -47,6 +47,13 @@ fn web_settings(s: &Settings) -> WebSettings {
         cookie_secure: s.cookie_secure,
         max_upload_bytes: s.max_upload_mb.saturating_mul(1024 * 1024),
         default_tenant: s.default_tenant.clone(),
+        smtp: (!s.smtp.host.is_empty()).then(|| redbranch_web::notices::send::SmtpSettings {
+            host: s.smtp.host.clone(),
+            port: s.smtp.port,
+            username: s.smtp.username.clone(),
+            password: s.smtp.password.0.clone(),
+            from: s.smtp.from.clone(),
+        }),
     }
 }
 

@@ -13,6 +13,7 @@ pub async fn serve(state: AppState, bind: &str) -> anyhow::Result<()> {
     tracing::info!(%addr, "listening");
     println!("RedBranch 已启动 / listening on http://{addr}");
     redbranch_web::pipeline::due::spawn_daily(state.clone());
+    redbranch_web::notices::remind::spawn_daily(state.clone());
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),

@@ -21,12 +21,14 @@ pub mod links;
 pub mod lessons;
 pub mod mall;
 pub mod migrations;
+pub mod notices;
 pub mod org;
 pub mod people;
 pub mod pipeline;
 pub mod questions;
 pub mod quiz;
 pub mod points;
+pub mod tasks;
 pub mod tenants;
 
 use std::time::Duration;

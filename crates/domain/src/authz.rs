@@ -117,10 +117,18 @@ pub enum Permission {
     ManagePoints,
     /// Publish a weekly lesson to the League orgs of a subtree and read its participation.
     PublishLessons,
+    /// Publish an org's yearly goals (年度计划): college and school tiers.
+    ManagePlans,
+    /// Break goals into tasks for the groups and members of a subtree, return results, see
+    /// progress: the branch committee and up.
+    ManageTasks,
+    /// Publish notices to a subtree and remind those who have not read them: the branch
+    /// secretary and up.
+    PublishNotices,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 20] = [
+    pub const ALL: [Permission; 23] = [
         Self::ViewOrg,
         Self::ViewMembers,
         Self::EditMembers,
@@ -141,6 +149,9 @@ impl Permission {
         Self::ImportStudyResults,
         Self::ManagePoints,
         Self::PublishLessons,
+        Self::ManagePlans,
+        Self::ManageTasks,
+        Self::PublishNotices,
     ];
 }
 
@@ -151,6 +162,7 @@ pub fn role_permits(role: Role, p: Permission) -> bool {
         Role::Member => matches!(p, ViewOrg),
         Role::BranchCommittee => {
             matches!(p, ViewOrg | ViewMembers | RecordPipeline | ManageMeetings)
+            matches!(p, ViewOrg | ViewMembers | RecordPipeline | ManageTasks)
         }
         Role::BranchSecretary => matches!(
             p,
@@ -164,6 +176,8 @@ pub fn role_permits(role: Role, p: Permission) -> bool {
                 | ManageMeetings
                 | ManageVotes
                 | AuthorContent
+                | ManageTasks
+                | PublishNotices
         ),
         Role::Organiser => matches!(
             p,
@@ -180,6 +194,8 @@ pub fn role_permits(role: Role, p: Permission) -> bool {
                 | ManageVotes
                 | AuthorContent
                 | ImportStudyResults
+                | ManageTasks
+                | PublishNotices
         ),
         Role::CollegeAdmin => !matches!(p, ManageSettings),
         Role::SchoolAdmin | Role::SystemAdmin => true,
@@ -369,6 +385,32 @@ mod tests {
             Permission::ManageSettings
         ));
         assert!(role_permits(Role::SchoolAdmin, Permission::ManageSettings));
+    }
+
+    #[test]
+    fn colleges_set_goals_branches_set_tasks_and_secretaries_publish_notices() {
+        for r in [Role::CollegeAdmin, Role::SchoolAdmin, Role::SystemAdmin] {
+            assert!(role_permits(r, Permission::ManagePlans), "{r:?}");
+        }
+        for r in [
+            Role::Member,
+            Role::BranchCommittee,
+            Role::BranchSecretary,
+            Role::Organiser,
+        ] {
+            assert!(!role_permits(r, Permission::ManagePlans), "{r:?}");
+        }
+        assert!(role_permits(Role::BranchCommittee, Permission::ManageTasks));
+        assert!(!role_permits(Role::Member, Permission::ManageTasks));
+        assert!(!role_permits(
+            Role::BranchCommittee,
+            Permission::PublishNotices
+        ));
+        assert!(role_permits(
+            Role::BranchSecretary,
+            Permission::PublishNotices
+        ));
+        assert!(role_permits(Role::Organiser, Permission::PublishNotices));
     }
 
     #[test]

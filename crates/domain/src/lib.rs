@@ -23,5 +23,7 @@ pub mod links;
 pub mod lessons;
 pub mod mall;
 pub mod points;
+pub mod notices;
 pub mod roster;
+pub mod tasks;
 pub mod text;

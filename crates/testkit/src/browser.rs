@@ -301,3 +301,16 @@ pub async fn screenshot(app: &TestApp, c: &Client, name: &str) -> anyhow::Result
     eprintln!("screenshot: {}", path.display());
     Ok(path)
 }
+
+/// Taps the element at `css` as a thumb would: brought up from behind the phone's fixed tab bar
+/// first.
+pub async fn tap(c: &Client, css: &str) -> anyhow::Result<()> {
+    let el = c.find(Locator::Css(css)).await?;
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'})",
+        vec![serde_json::to_value(&el)?],
+    )
+    .await?;
+    el.click().await?;
+    Ok(())
+}

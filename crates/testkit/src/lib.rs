@@ -11,6 +11,7 @@
     reason = "test support: a request that cannot be sent is a failed test"
 )]
 
+mod accounts;
 pub mod browser;
 pub mod quizkit;
 mod world;

@@ -8,12 +8,11 @@
     reason = "test helpers outside #[test] functions: a step that fails is a failed test"
 )]
 
-use redbranch_db::auth::{self, NewUser, UserId};
 use redbranch_db::people::PersonId;
 use redbranch_db::pipeline::{self as dbpipeline, NewStep};
 use redbranch_domain::authz::Role;
 use redbranch_domain::pipeline::Step;
-use redbranch_testkit::{PASSWORD, Session, TestApp, both_backends, field_messages};
+use redbranch_testkit::{Session, TestApp, both_backends, field_messages};
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
@@ -22,27 +21,7 @@ const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 
 
 /// A user for `person` with `role` on `orgs` (none: an account with no grant at all).
 async fn add_user(app: &TestApp, login: &str, person: Option<i64>, role: Role, orgs: &[&str]) {
-    let hash = redbranch_web::auth::password::hash(PASSWORD).unwrap();
-    let c = &app.db.conn;
-    let u = auth::create_user(
-        c,
-        app.world.tenant,
-        NewUser {
-            login,
-            display_name: login,
-            password_hash: hash,
-            person_id: person,
-            must_change_password: false,
-        },
-    )
-    .await
-    .unwrap();
-    for o in orgs {
-        let org = app.world.org(o).org_id();
-        auth::grant(c, app.world.tenant, UserId(u.id), role, org, None)
-            .await
-            .unwrap();
-    }
+    app.add_user(login, person, role, orgs).await;
 }
 
 /// Records step 5 (指定培养联系人) for `person` with `cultivators`, as the pipeline would have.
@@ -92,16 +71,7 @@ async fn upload(
 }
 
 async fn count(app: &TestApp, table: &str) -> i64 {
-    use sea_orm::{ConnectionTrait, Statement};
-    let sql = format!("SELECT COUNT(*) AS n FROM {table}");
-    let row = app
-        .db
-        .conn
-        .query_one_raw(Statement::from_string(app.db.backend(), sql))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get::<i64>("", "n").unwrap()
+    app.count(table).await
 }
 
 async fn audit_count(app: &TestApp, action: &str) -> i64 {

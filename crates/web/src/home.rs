@@ -29,6 +29,8 @@ struct HomePage {
     notices: Vec<(i64, String, Option<String>)>,
     /// Pipeline deadlines in the viewer's scope, overdue first (empty if they record none).
     due: Vec<DueLine>,
+    /// Pinned notices sent to the viewer.
+    pinned: Vec<crate::notices::PinnedLine>,
 }
 
 /// One pipeline deadline on the home page.
@@ -123,6 +125,7 @@ pub async fn show_home(
         person_id: u.person_id,
         notices,
         due,
+        pinned: crate::notices::pinned_lines(&st, &u).await?,
     })
 }
 

@@ -24,6 +24,7 @@ pub mod links;
 pub mod lessons;
 pub mod mall;
 pub mod members;
+pub mod notices;
 pub mod orgs;
 pub mod page;
 pub mod pipeline;
@@ -34,6 +35,7 @@ pub mod render;
 pub mod session;
 pub mod settings;
 pub mod state;
+pub mod tasks;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -114,6 +116,8 @@ pub fn router(state: AppState) -> Router {
         .merge(points::routes())
         .merge(mall::routes())
         .merge(lessons::routes())
+        .merge(tasks::routes())
+        .merge(notices::routes())
         .nest("/api/v1", api::routes())
         .merge(pipeline::io_routes::routes())
         .route("/api/openapi.json", get(api::openapi::openapi_json))

@@ -155,6 +155,24 @@ fn nav(u: &CurrentUser, path: &str) -> Vec<NavItem> {
         true,
         g.anywhere(Permission::ViewMembers),
     );
+    // Members reach their tasks from the tab bar; administrators from the sidebar (their tab
+    // bar already holds the org tree and the member list).
+    add(
+        "/tasks",
+        "nav.tasks",
+        "check",
+        "nav.group_main",
+        !g.anywhere(Permission::ViewMembers),
+        true,
+    );
+    add(
+        "/notices",
+        "nav.notices",
+        "bell",
+        "nav.group_main",
+        true,
+        true,
+    );
     add(
         "/meetings",
         "nav.meetings",

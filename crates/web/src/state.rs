@@ -20,6 +20,8 @@ pub struct WebSettings {
     pub max_upload_bytes: usize,
     /// The school shown on the sign-in page when there is only one.
     pub default_tenant: String,
+    /// E-mail for notices and reminders; none: in-app (and the log stand-in) only.
+    pub smtp: Option<crate::notices::send::SmtpSettings>,
 }
 
 impl Default for WebSettings {
@@ -29,6 +31,7 @@ impl Default for WebSettings {
             cookie_secure: false,
             max_upload_bytes: 20 * 1024 * 1024,
             default_tenant: "demo".into(),
+            smtp: None,
         }
     }
 }

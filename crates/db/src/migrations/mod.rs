@@ -46,6 +46,7 @@ mod m0007_meetings;
 mod m0009_votes;
 mod m0012_courses;
 mod m0011_points;
+mod m0008_tasks_notices;
 
 use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_votes::Migration),
             Box::new(m0012_courses::Migration),
             Box::new(m0011_points::Migration),
+            Box::new(m0008_tasks_notices::Migration),
         ]
     }
 }

@@ -18,6 +18,7 @@ mod me;
 mod meetings;
 mod meetings_openapi;
 mod members;
+mod notices;
 pub mod openapi;
 mod orgs;
 mod pipeline;
@@ -26,6 +27,8 @@ pub(crate) use questions::xlsx_response;
 mod quiz;
 mod quiz_openapi;
 mod points;
+mod tasks;
+mod tasks_notices_openapi;
 mod tokens;
 
 use axum::Router;
@@ -78,6 +81,8 @@ pub fn routes() -> Router<AppState> {
         .merge(points::routes())
         .merge(mall::routes())
         .merge(lessons::routes())
+        .merge(tasks::routes())
+        .merge(notices::routes())
 }
 
 /// A JSON request body; a malformed one is a 400 in the API's own error format (the `Json`

@@ -369,6 +369,7 @@ fn base_document() -> Value {
     super::points::document_openapi(&mut doc);
     super::mall::document_openapi(&mut doc);
     super::lessons::document_openapi(&mut doc);
+    super::tasks_notices_openapi::document_openapi(&mut doc);
     doc
 }
 

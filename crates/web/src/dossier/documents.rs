@@ -32,6 +32,8 @@ const MAX_FILENAME: usize = 120;
 #[derive(Debug, Default)]
 pub struct Upload {
     pub fields: HashMap<String, String>,
+    /// Every text field in order, repeated names included (a multiple select, checkboxes).
+    pub all: Vec<(String, String)>,
     /// Filename as sent, and the bytes (only up to the limit: see `too_large`).
     pub file: Option<(String, Vec<u8>)>,
     /// The file went past the limit; its bytes were not kept.
@@ -71,6 +73,7 @@ pub async fn read_upload(mut form: Multipart, max: usize) -> AppResult<Upload> {
             }
         } else {
             let text = field.text().await.map_err(broken)?;
+            up.all.push((name.clone(), text.clone()));
             up.fields.insert(name, text);
         }
     }
@@ -78,7 +81,7 @@ pub async fn read_upload(mut form: Multipart, max: usize) -> AppResult<Upload> {
 }
 
 /// The filename shown and offered on download: no directories, no control characters.
-pub(crate) fn clean_filename(raw: &str) -> String {
+pub fn clean_filename(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
     let name: String = base.chars().filter(|c| !c.is_control()).collect();
     let n = name.chars().count();
@@ -218,25 +221,33 @@ pub async fn download_document(
     let (person, _, _) = person_for(&st, &u, &raw).await?;
     let doc_id = parse_id(&raw_doc)?;
     let doc = dbdossier::document(&st.db.conn, u.tenant, PersonId(person.id), doc_id).await?;
-    let mut res = Response::new(Body::from(doc.content));
+    Ok(attachment_response(
+        doc.content,
+        &doc.content_type,
+        &doc.filename,
+    ))
+}
+
+/// Stored bytes sent back as a download: the stored (sniffed) type, which the browser must not
+/// second-guess, the name in RFC 6266 form, and never kept in a shared computer's cache.
+pub fn attachment_response(content: Vec<u8>, content_type: &str, filename: &str) -> Response {
+    let mut res = Response::new(Body::from(content));
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_str(&doc.content_type)
+        HeaderValue::from_str(content_type)
             .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream")),
     );
-    h.insert(header::CONTENT_DISPOSITION, disposition(&doc.filename));
-    // The stored type was sniffed on upload; the browser must not second-guess it.
+    h.insert(header::CONTENT_DISPOSITION, disposition(filename));
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    // Personal papers must not stay in a shared computer's cache.
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
-    Ok(res)
+    res
 }
 
 #[cfg(test)]

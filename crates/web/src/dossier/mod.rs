@@ -12,9 +12,10 @@ mod show_dossier;
 mod view;
 mod write;
 
-pub(crate) use documents::clean_filename;
-pub use documents::{Upload, download_document, read_upload, store_document};
-pub(crate) use documents::{clean_filename, disposition};
+pub(crate) use documents::disposition;
+pub use documents::{
+    Upload, attachment_response, clean_filename, download_document, read_upload, store_document,
+};
 /// A refused form's name, row, typed values and messages (the meeting pages use it too).
 pub(crate) use show_dossier::Failed;
 pub use show_dossier::{

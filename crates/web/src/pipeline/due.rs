@@ -138,6 +138,20 @@ fn must_act(role: Role, higher: bool, at_branch: bool) -> bool {
 /// Runs the job once a day on whichever node gets there first; each node checks every ten
 /// minutes (and at start) whether today's run has happened.
 pub fn spawn_daily(st: AppState) {
+    spawn_school_job(st, "due job", |st, tenant, today| async move {
+        run_due(&st.db, tenant, today, false).await
+    });
+}
+
+/// Every ten minutes (and at start), for each school, calls `run` with today's date; `run`
+/// claims the day's run itself (`job_runs`), so on every node but one it does nothing. `what`
+/// names the job in the log.
+pub fn spawn_school_job<F, Fut, R>(st: AppState, what: &'static str, run: F)
+where
+    F: Fn(AppState, TenantId, NaiveDate) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = AppResult<Option<R>>> + Send,
+    R: std::fmt::Debug,
+{
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(POLL);
         loop {
@@ -145,16 +159,18 @@ pub fn spawn_daily(st: AppState) {
             let tenants = match redbranch_db::tenants::list(&st.db.conn).await {
                 Ok(t) => t,
                 Err(e) => {
-                    tracing::warn!(error = %e, "due job: cannot list schools");
+                    tracing::warn!(error = %e, job = what, "cannot list schools");
                     continue;
                 }
             };
             for t in tenants {
                 let today = st.clock.today();
-                match run_due(&st.db, TenantId(t.id), today, false).await {
-                    Ok(Some(r)) => tracing::info!(school = %t.code, ?r, "due job ran"),
+                match run(st.clone(), TenantId(t.id), today).await {
+                    Ok(Some(r)) => tracing::info!(school = %t.code, job = what, ?r, "job ran"),
                     Ok(None) => {}
-                    Err(e) => tracing::warn!(school = %t.code, error = ?e, "due job failed"),
+                    Err(e) => {
+                        tracing::warn!(school = %t.code, job = what, error = ?e, "job failed")
+                    }
                 }
             }
         }

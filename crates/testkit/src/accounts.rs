@@ -1,0 +1,86 @@
+//! More accounts than the world's, counting rows, and the JSON and multipart calls most
+//! integration tests make.
+
+#![expect(
+    clippy::expect_used,
+    reason = "test support: a setup step that fails is a failed test"
+)]
+
+use redbranch_db::auth::{self, NewUser, UserId};
+use redbranch_domain::authz::Role;
+use sea_orm::{ConnectionTrait, Statement};
+
+use crate::{PASSWORD, Session, TestApp};
+
+impl TestApp {
+    /// A user (password [`PASSWORD`]) for `person` with `role` on the world's `orgs` (none: an
+    /// account with no grant at all).
+    pub async fn add_user(
+        &self,
+        login: &str,
+        person: Option<i64>,
+        role: Role,
+        orgs: &[&str],
+    ) -> UserId {
+        let hash = redbranch_web::auth::password::hash(PASSWORD).expect("hash");
+        let c = &self.db.conn;
+        let u = auth::create_user(
+            c,
+            self.world.tenant,
+            NewUser {
+                login,
+                display_name: login,
+                password_hash: hash,
+                person_id: person,
+                must_change_password: false,
+            },
+        )
+        .await
+        .expect("create user");
+        for o in orgs {
+            let org = self.world.org(o).org_id();
+            auth::grant(c, self.world.tenant, UserId(u.id), role, org, None)
+                .await
+                .expect("grant");
+        }
+        UserId(u.id)
+    }
+
+    /// `SELECT COUNT(*)` over `from` (a table, optionally with a `WHERE`).
+    pub async fn count(&self, from: &str) -> i64 {
+        let sql = format!("SELECT COUNT(*) AS n FROM {from}");
+        let row = self
+            .db
+            .conn
+            .query_one_raw(Statement::from_string(self.db.backend(), sql))
+            .await
+            .expect("count")
+            .expect("a row");
+        row.try_get::<i64>("", "n").expect("n")
+    }
+
+    /// `GET path` for a session: the status and the JSON answer (`null` if none).
+    pub async fn get_json(&self, (c, _): &Session, path: &str) -> (u16, serde_json::Value) {
+        let res = c.get(self.url(path)).send().await.expect("GET");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// `POST path` with a multipart body: the status and the JSON answer (`null` if none).
+    pub async fn post_multipart(
+        &self,
+        (c, csrf): &Session,
+        path: &str,
+        form: reqwest::multipart::Form,
+    ) -> (u16, serde_json::Value) {
+        let res = c
+            .post(self.url(path))
+            .header("x-csrf-token", csrf)
+            .multipart(form)
+            .send()
+            .await
+            .expect("POST");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(serde_json::Value::Null))
+    }
+}
