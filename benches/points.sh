@@ -51,7 +51,7 @@ run "INSERT INTO people (id, tenant_id, student_no, name, name_initials, politic
      SELECT i, 1, 'S' || i, '学生' || i, 'xs', 'league_member', $((colleges + 2)) + (i % $branches), CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM n" >/dev/null
 run "INSERT INTO points_totals (person_id, tenant_id, earned, spent, league_path, updated_at)
      SELECT p.id, 1, (p.id * 7919) % 5000 * ((p.id * 31) % 3) / 2, 0, o.path, CURRENT_TIMESTAMP FROM people p JOIN orgs o ON o.id = p.league_org_id" >/dev/null
-run "INSERT INTO lessons (id, tenant_id, title, video_url, questions, starts_on, ends_on, published_by, published_at)
+run "INSERT INTO weekly_lessons (id, tenant_id, title, video_url, questions, starts_on, ends_on, published_by, published_at)
      VALUES (1, 1, '第1期', 'https://v.example/1.mp4', '[]', '2026-11-16', '2026-11-22', 1, CURRENT_TIMESTAMP)" >/dev/null
 run "INSERT INTO lesson_org_stats (lesson_id, org_id, path, members, member_done, all_done)
      SELECT 1, o.id, o.path, (SELECT COUNT(*) FROM people p WHERE p.league_org_id = o.id), 0, 0 FROM orgs o" >/dev/null

@@ -58,7 +58,7 @@ pub async fn publish(
     let id: i64 = c
         .query_one_raw(stmt(
             b,
-            "INSERT INTO lessons (tenant_id, title, video_url, questions, starts_on, ends_on, published_by, published_at) \
+            "INSERT INTO weekly_lessons (tenant_id, title, video_url, questions, starts_on, ends_on, published_by, published_at) \
              VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             [
                 tenant.0.into(),
@@ -106,7 +106,7 @@ pub async fn lesson(
     let row = c
         .query_one_raw(stmt(
             b,
-            &format!("SELECT {LESSON_COLS} FROM lessons WHERE id = ? AND tenant_id = ?"),
+            &format!("SELECT {LESSON_COLS} FROM weekly_lessons WHERE id = ? AND tenant_id = ?"),
             [id.into(), tenant.0.into()],
         ))
         .await?
@@ -125,8 +125,8 @@ pub async fn lessons(
         .query_all_raw(stmt(
             b,
             &format!(
-                "SELECT {LESSON_COLS}, (SELECT COUNT(*) FROM lesson_completions x WHERE x.lesson_id = lessons.id AND x.person_id = ?) AS done \
-                 FROM lessons WHERE tenant_id = ? ORDER BY starts_on DESC, id DESC LIMIT 50"
+                "SELECT {LESSON_COLS}, (SELECT COUNT(*) FROM lesson_completions x WHERE x.lesson_id = weekly_lessons.id AND x.person_id = ?) AS done \
+                 FROM weekly_lessons WHERE tenant_id = ? ORDER BY starts_on DESC, id DESC LIMIT 50"
             ),
             [person.map_or(0, |p| p.0).into(), tenant.0.into()],
         ))

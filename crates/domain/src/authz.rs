@@ -161,8 +161,10 @@ pub fn role_permits(role: Role, p: Permission) -> bool {
     match role {
         Role::Member => matches!(p, ViewOrg),
         Role::BranchCommittee => {
-            matches!(p, ViewOrg | ViewMembers | RecordPipeline | ManageMeetings)
-            matches!(p, ViewOrg | ViewMembers | RecordPipeline | ManageTasks)
+            matches!(
+                p,
+                ViewOrg | ViewMembers | RecordPipeline | ManageMeetings | ManageTasks
+            )
         }
         Role::BranchSecretary => matches!(
             p,

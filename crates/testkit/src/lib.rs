@@ -262,13 +262,6 @@ impl TestApp {
         (status, res.json().await.unwrap_or(serde_json::Value::Null))
     }
 
-    /// `GET path` with a session; the status and the JSON answer (`null` if none).
-    pub async fn get_json(&self, (c, _): &Session, path: &str) -> (u16, serde_json::Value) {
-        let res = c.get(self.url(path)).send().await.expect("GET");
-        let status = res.status().as_u16();
-        (status, res.json().await.unwrap_or(serde_json::Value::Null))
-    }
-
     /// The first column of the first row of a query answering one integer (a count, a sum).
     pub async fn scalar(&self, sql: &str) -> i64 {
         let stmt = sea_orm::Statement::from_string(self.db.backend(), sql);
@@ -285,54 +278,6 @@ impl TestApp {
             .execute_unprepared(statement)
             .await
             .unwrap_or_else(|e| panic!("{statement}: {e}"));
-    }
-}
-
-impl TestApp {
-    /// An extra account for `person` with `role` on the world's orgs `orgs` (password
-    /// [`PASSWORD`]), for tests that need someone the world does not have.
-    pub async fn add_user(
-        &self,
-        login: &str,
-        person: Option<i64>,
-        role: redbranch_domain::authz::Role,
-        orgs: &[&str],
-    ) {
-        use redbranch_db::auth::{self, NewUser, UserId};
-        let hash = redbranch_web::auth::password::hash(PASSWORD).expect("password hash");
-        let c = &self.db.conn;
-        let u = auth::create_user(
-            c,
-            self.world.tenant,
-            NewUser {
-                login,
-                display_name: login,
-                password_hash: hash,
-                person_id: person,
-                must_change_password: false,
-            },
-        )
-        .await
-        .expect("create user");
-        for o in orgs {
-            let org = self.world.org(o).org_id();
-            auth::grant(c, self.world.tenant, UserId(u.id), role, org, None)
-                .await
-                .expect("grant");
-        }
-    }
-
-    /// `SELECT COUNT(*) FROM {table_where}`: a table, optionally followed by a `WHERE` clause.
-    pub async fn count(&self, table_where: &str) -> i64 {
-        let sql = format!("SELECT COUNT(*) AS n FROM {table_where}");
-        let row = self
-            .db
-            .conn
-            .query_one_raw(sea_orm::Statement::from_string(self.db.backend(), sql))
-            .await
-            .expect("COUNT query")
-            .expect("COUNT row");
-        row.try_get::<i64>("", "n").expect("COUNT value")
     }
 }
 

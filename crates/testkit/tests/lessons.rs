@@ -28,7 +28,9 @@ fn lesson(app: &TestApp, org: &str) -> Value {
 }
 
 async fn publish(app: &TestApp, s: &Session, org: &str) -> i64 {
-    let (status, v) = app.post_json(s, "/api/v1/lessons", lesson(app, org)).await;
+    let (status, v) = app
+        .post_json(s, "/api/v1/weekly-lessons", lesson(app, org))
+        .await;
     assert_eq!(status, 201, "{v}");
     v["id"].as_i64().unwrap()
 }
@@ -38,7 +40,7 @@ both_backends!(
     |app: TestApp| async move {
         let college_a = app.session("collegea").await;
         let (s, _) = app
-            .post_json(&college_a, "/api/v1/lessons", lesson(&app, "LB"))
+            .post_json(&college_a, "/api/v1/weekly-lessons", lesson(&app, "LB"))
             .await;
         assert_eq!(
             s, 403,
@@ -46,20 +48,22 @@ both_backends!(
         );
         let seca = app.session("seca").await;
         let (s, _) = app
-            .post_json(&seca, "/api/v1/lessons", lesson(&app, "LA1"))
+            .post_json(&seca, "/api/v1/weekly-lessons", lesson(&app, "LA1"))
             .await;
         assert_eq!(s, 403, "a branch secretary does not publish lessons");
         let mut bad = lesson(&app, "LA");
         bad["ends_on"] = json!(app.clock.today() - chrono::Duration::days(1));
         bad["questions"] = json!([]);
-        let (s, v) = app.post_json(&college_a, "/api/v1/lessons", bad).await;
+        let (s, v) = app
+            .post_json(&college_a, "/api/v1/weekly-lessons", bad)
+            .await;
         assert_eq!(s, 422);
         let msgs = field_messages(&v);
         assert!(
             msgs.contains("结束日期不能早于开始日期") && msgs.contains("道题"),
             "{msgs}"
         );
-        assert_eq!(app.scalar("SELECT COUNT(*) FROM lessons").await, 0);
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM weekly_lessons").await, 0);
         publish(&app, &college_a, "LA").await;
         assert_eq!(
             app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'lesson_publish'")
@@ -75,7 +79,7 @@ both_backends!(
         let school = app.session("school").await;
         let id = publish(&app, &school, "L").await;
         let stua = app.session("stua").await;
-        let path = format!("/api/v1/lessons/{id}/answers");
+        let path = format!("/api/v1/weekly-lessons/{id}/answers");
         let (s, v) = app.post_json(&stua, &path, json!({"answers": [1]})).await;
         assert_eq!(s, 422, "every question must be answered: {v}");
         let (s, v) = app
@@ -133,7 +137,7 @@ both_backends!(
             let (status, v) = app
                 .post_json(
                     &s,
-                    &format!("/api/v1/lessons/{id}/answers"),
+                    &format!("/api/v1/weekly-lessons/{id}/answers"),
                     json!({"answers": [1, 0]}),
                 )
                 .await;
@@ -143,7 +147,7 @@ both_backends!(
         let (s, v) = app
             .get_json(
                 &school,
-                &format!("/api/v1/lessons/{id}/participation?org={root}"),
+                &format!("/api/v1/weekly-lessons/{id}/participation?org={root}"),
             )
             .await;
         assert_eq!(s, 200, "{v}");
@@ -213,14 +217,17 @@ both_backends!(
         let stua = app.session("stua").await;
         app.post_json(
             &stua,
-            &format!("/api/v1/lessons/{id}/answers"),
+            &format!("/api/v1/weekly-lessons/{id}/answers"),
             json!({"answers": [1, 0]}),
         )
         .await;
         let branch = app.world.org("LA1").id;
         let seca = app.session("seca").await;
         let (s, v) = app
-            .get_json(&seca, &format!("/api/v1/lessons/{id}/pending?org={branch}"))
+            .get_json(
+                &seca,
+                &format!("/api/v1/weekly-lessons/{id}/pending?org={branch}"),
+            )
             .await;
         assert_eq!(s, 200, "{v}");
         let names: Vec<&str> = v["rows"]
@@ -237,14 +244,14 @@ both_backends!(
         let (s, v) = app
             .post_json(
                 &seca,
-                &format!("/api/v1/lessons/{id}/remind?org={branch}"),
+                &format!("/api/v1/weekly-lessons/{id}/remind?org={branch}"),
                 json!({}),
             )
             .await;
         assert_eq!((s, v["reminded"].as_i64()), (200, Some(1)));
         app.post_json(
             &seca,
-            &format!("/api/v1/lessons/{id}/remind?org={branch}"),
+            &format!("/api/v1/weekly-lessons/{id}/remind?org={branch}"),
             json!({}),
         )
         .await;
@@ -262,11 +269,17 @@ both_backends!(
         );
         let other = app.world.org("LB1").id;
         let (s, _) = app
-            .get_json(&seca, &format!("/api/v1/lessons/{id}/pending?org={other}"))
+            .get_json(
+                &seca,
+                &format!("/api/v1/weekly-lessons/{id}/pending?org={other}"),
+            )
             .await;
         assert_eq!(s, 403, "another branch's list is not theirs");
         let (s, _) = app
-            .get_json(&coma, &format!("/api/v1/lessons/{id}/pending?org={branch}"))
+            .get_json(
+                &coma,
+                &format!("/api/v1/weekly-lessons/{id}/pending?org={branch}"),
+            )
             .await;
         assert_eq!(
             s, 403,

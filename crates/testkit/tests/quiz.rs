@@ -87,6 +87,12 @@ both_backends!(
         );
         let (_, shown) = get(&app, &stu, &format!("/api/v1/quizzes/{id}")).await;
         assert_eq!(shown["correct"], 4);
+        // The finished round paid its 每日答题 points once, in the same transaction; the replay
+        // paid nothing.
+        let paid = app
+            .scalar("SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT) FROM points_ledger WHERE activity = 'daily_quiz'")
+            .await;
+        assert_eq!(paid, 5);
 
         // Once a day: today is done, tomorrow is a new round.
         let (status, v) = app

@@ -91,7 +91,7 @@ CREATE TABLE mall_redemptions (
 );
 CREATE INDEX mall_redemptions_item ON mall_redemptions (item_id, person_id);
 CREATE INDEX mall_redemptions_person ON mall_redemptions (person_id);
-CREATE TABLE lessons (
+CREATE TABLE weekly_lessons (
     id {PK},
     tenant_id BIGINT NOT NULL REFERENCES tenants(id),
     title TEXT NOT NULL,
@@ -103,7 +103,7 @@ CREATE TABLE lessons (
     published_at {TS} NOT NULL
 );
 CREATE TABLE lesson_org_stats (
-    lesson_id BIGINT NOT NULL REFERENCES lessons(id),
+    lesson_id BIGINT NOT NULL REFERENCES weekly_lessons(id),
     org_id BIGINT NOT NULL REFERENCES orgs(id),
     path {PATH} NOT NULL,
     members BIGINT NOT NULL,
@@ -114,7 +114,7 @@ CREATE TABLE lesson_org_stats (
 CREATE INDEX lesson_org_stats_path ON lesson_org_stats (lesson_id, path);
 CREATE TABLE lesson_completions (
     id {PK},
-    lesson_id BIGINT NOT NULL REFERENCES lessons(id),
+    lesson_id BIGINT NOT NULL REFERENCES weekly_lessons(id),
     person_id BIGINT NOT NULL REFERENCES people(id),
     org_id BIGINT REFERENCES orgs(id),
     is_member BOOLEAN NOT NULL,
@@ -127,7 +127,7 @@ CREATE TABLE lesson_completions (
 const DOWN: &str = r#"
 DROP TABLE lesson_completions;
 DROP TABLE lesson_org_stats;
-DROP TABLE lessons;
+DROP TABLE weekly_lessons;
 DROP TABLE mall_redemptions;
 DROP TABLE mall_items;
 DROP TABLE points_rule_sets;

@@ -41,12 +41,12 @@ mod m0003_pipeline;
 mod m0004_league;
 mod m0005_dossier;
 mod m0006_due;
-mod m0010_quiz;
 mod m0007_meetings;
-mod m0009_votes;
-mod m0012_courses;
-mod m0011_points;
 mod m0008_tasks_notices;
+mod m0009_votes;
+mod m0010_quiz;
+mod m0011_points;
+mod m0012_courses;
 
 use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;

@@ -42,6 +42,17 @@ impl QuizMode {
         Self::ALL.into_iter().find(|m| m.code() == s)
     }
 
+    /// The activity a finished round counts as in the points rule table (RULES.md §6: 学习强国's
+    /// 每日答题, 每周答题, 专项答题 and 挑战答题 each have their own daily cap).
+    pub fn activity(self) -> &'static str {
+        match self {
+            Self::Daily => "daily_quiz",
+            Self::Weekly => "weekly_quiz",
+            Self::Topic => "topic_quiz",
+            Self::Challenge => "challenge_quiz",
+        }
+    }
+
     pub fn label_key(self) -> &'static str {
         match self {
             Self::Daily => "quiz.mode.daily",

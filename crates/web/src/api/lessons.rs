@@ -22,12 +22,12 @@ use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/lessons", get(list).post(publish))
-        .route("/lessons/{id}", get(show))
-        .route("/lessons/{id}/answers", post(answer))
-        .route("/lessons/{id}/participation", get(participation))
-        .route("/lessons/{id}/pending", get(pending))
-        .route("/lessons/{id}/remind", post(remind))
+        .route("/weekly-lessons", get(list).post(publish))
+        .route("/weekly-lessons/{id}", get(show))
+        .route("/weekly-lessons/{id}/answers", post(answer))
+        .route("/weekly-lessons/{id}/participation", get(participation))
+        .route("/weekly-lessons/{id}/pending", get(pending))
+        .route("/weekly-lessons/{id}/remind", post(remind))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -131,16 +131,16 @@ pub fn document_openapi(doc: &mut Value) {
     let id = super::openapi::id_param();
     let org = json!({"name": "org", "in": "query", "required": false, "description": "League org id", "schema": {"type": "integer", "format": "int64"}});
     let paths = json!({
-        "/api/v1/lessons": {
+        "/api/v1/weekly-lessons": {
             "get": {"tags": ["lessons"], "summary": "The school's lessons, newest first, with whether the caller completed each", "responses": ok("Lessons", json!({"type": "object"}))},
             "post": {"tags": ["lessons"], "summary": "Publish a lesson to the League orgs under org_ids (PublishLessons on each; audited as lesson_publish). Member counts are frozen at publication", "requestBody": body("NewLesson"), "responses": created(json!({"type": "object", "properties": {"id": {"type": "integer"}}}))}},
-        "/api/v1/lessons/{id}": {"get": {"tags": ["lessons"], "summary": "A lesson: video and questions (without answers)", "parameters": [id], "responses": ok("The lesson", json!({"type": "object"}))}},
-        "/api/v1/lessons/{id}/answers": {"post": {"tags": ["lessons"], "summary": "Complete the lesson: one option index per question; within the period only (422 after); once (409); earns weekly_lesson points once",
+        "/api/v1/weekly-lessons/{id}": {"get": {"tags": ["lessons"], "summary": "A lesson: video and questions (without answers)", "parameters": [id], "responses": ok("The lesson", json!({"type": "object"}))}},
+        "/api/v1/weekly-lessons/{id}/answers": {"post": {"tags": ["lessons"], "summary": "Complete the lesson: one option index per question; within the period only (422 after); once (409); earns weekly_lesson points once",
             "parameters": [id], "requestBody": body("LessonAnswers"), "responses": created(json!({"type": "object", "properties": {"score": {"type": "integer"}, "of": {"type": "integer"}, "as_member": {"type": "boolean"}, "points": {"type": "integer"}}}))}},
-        "/api/v1/lessons/{id}/participation": {"get": {"tags": ["lessons"], "summary": "Participation of every League org in the subtree, rolled up (PublishLessons or ViewMembers): members, member completions and rate, all completions (may exceed 100 %)",
+        "/api/v1/weekly-lessons/{id}/participation": {"get": {"tags": ["lessons"], "summary": "Participation of every League org in the subtree, rolled up (PublishLessons or ViewMembers): members, member completions and rate, all completions (may exceed 100 %)",
             "parameters": [id, org], "responses": ok("Rows in tree order", json!({"type": "object"}))}},
-        "/api/v1/lessons/{id}/pending": {"get": {"tags": ["lessons"], "summary": "团员 of a branch who have not completed (ViewMembers on the branch)", "parameters": [id, org], "responses": ok("People", json!({"type": "object"}))}},
-        "/api/v1/lessons/{id}/remind": {"post": {"tags": ["lessons"], "summary": "Remind each of them in the app, once per lesson (ViewMembers on the branch)", "parameters": [id, org], "responses": ok("How many", json!({"type": "object", "properties": {"reminded": {"type": "integer"}}}))}}
+        "/api/v1/weekly-lessons/{id}/pending": {"get": {"tags": ["lessons"], "summary": "团员 of a branch who have not completed (ViewMembers on the branch)", "parameters": [id, org], "responses": ok("People", json!({"type": "object"}))}},
+        "/api/v1/weekly-lessons/{id}/remind": {"post": {"tags": ["lessons"], "summary": "Remind each of them in the app, once per lesson (ViewMembers on the branch)", "parameters": [id, org], "responses": ok("How many", json!({"type": "object", "properties": {"reminded": {"type": "integer"}}}))}}
     });
     let schemas = json!({
         "NewLesson": {"type": "object", "required": ["title", "video_url", "starts_on", "ends_on", "org_ids", "questions"], "properties": {"title": {"type": "string"}, "video_url": {"type": "string", "format": "uri"}, "starts_on": {"type": "string", "format": "date"}, "ends_on": {"type": "string", "format": "date"}, "org_ids": {"type": "array", "items": {"type": "integer"}},

@@ -97,9 +97,8 @@ pub async fn heartbeat(
         !before.completed && is_complete(kind, duration, u64::try_from(total).unwrap_or(0), &s);
     if let (true, Some(row)) = (done_now, &row) {
         dbcourses::mark_complete(&txn, row.id, now).await?;
-        // Points (task E) belong here, in this transaction, once per person and lesson:
-        // points::award(&txn, u.tenant, person, kind.activity(),
-        //               &format!("lesson:{}:person:{}", lesson.id, person.0), now)
+        let key = format!("lesson:{}:person:{}", lesson.id, person.0);
+        crate::points::earn(&txn, u, kind.activity(), &key, now).await?;
     }
     txn.commit().await?;
     Ok(HeartbeatAnswer {

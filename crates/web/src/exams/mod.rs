@@ -446,7 +446,7 @@ pub async fn submit(
         )
         .await?;
     }
-    // Points (task E): `points::award(&txn, …, &format!("exam:{}", a.id))` belongs here.
+    crate::points::earn(&txn, u, "exam", &format!("exam:{}", a.id), st.clock.now()).await?;
     let entry = crate::audit::entry(
         u,
         "exam_submit",

@@ -74,3 +74,24 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/points", get(show_points))
         .route("/points/boards", get(show_boards))
 }
+
+/// Pays the points an activity earns, inside the caller's transaction, so the activity and its
+/// points land together or not at all. `key` makes a retry pay nothing twice. An account with
+/// no person record, or a school whose rule table has no such activity, earns nothing — the
+/// activity itself is still recorded by the caller.
+pub async fn earn(
+    txn: &impl redbranch_db::ConnectionTrait,
+    u: &CurrentUser,
+    activity: &str,
+    key: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> AppResult<i64> {
+    let Some(person) = u.person_id else {
+        return Ok(0);
+    };
+    match redbranch_db::points::award(txn, u.tenant, PersonId(person), activity, key, at).await {
+        Ok(a) => Ok(a.points),
+        Err(redbranch_db::DbError::Conflict("unknown_activity")) => Ok(0),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -2,7 +2,7 @@
 //! hand it in, answer a challenge question by question, the wrong-answer book. Answers are
 //! checked here on the server; a client sees a question's answer only after answering it.
 //!
-//! Points (task E) hook in where a round finishes: see `submit` and `answer_challenge`.
+//! A finished round earns its points (`crate::points::earn`) in the transaction that finishes it.
 
 mod pages;
 pub mod paper;
@@ -189,8 +189,8 @@ pub async fn submit(
     let txn = st.db.conn.begin().await?;
     dbquiz::record(&txn, &a, &given, correct, Some(now)).await?;
     book_wrong(&txn, u, &given, now).await?;
-    // Points (task E): `points::award(&txn, …, &format!("quiz:{}", a.id))` belongs here, in
-    // this transaction; the attempt id is the idempotency key.
+    let mode = QuizMode::from_code(&a.mode).unwrap_or(QuizMode::Topic);
+    crate::points::earn(&txn, u, mode.activity(), &format!("quiz:{}", a.id), now).await?;
     txn.commit().await?;
     Ok(AttemptView {
         id: a.id,
@@ -269,7 +269,11 @@ pub async fn answer_challenge(
     if !correct {
         book_wrong(&txn, u, &given[given.len() - 1..], now).await?;
     }
-    // Points (task E): when `finish` is set, award here with key `quiz:{a.id}`.
+    // A challenge that ends on its first question earned nothing.
+    if finish.is_some() && right > 0 {
+        let key = format!("quiz:{}", a.id);
+        crate::points::earn(&txn, u, QuizMode::Challenge.activity(), &key, now).await?;
+    }
     txn.commit().await?;
     let a = dbquiz::attempt(&st.db.conn, u.tenant, u.user_id, id).await?;
     view(st, u, &a).await
