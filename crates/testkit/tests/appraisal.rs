@@ -10,12 +10,6 @@
 use redbranch_testkit::{Session, TestApp, both_backends, field_messages};
 use serde_json::{Value, json};
 
-async fn get_json((c, _): &Session, app: &TestApp, path: &str) -> (u16, Value) {
-    let res = c.get(app.url(path)).send().await.unwrap();
-    let s = res.status().as_u16();
-    (s, res.json().await.unwrap_or(Value::Null))
-}
-
 async fn start(app: &TestApp, s: &Session, org: &str) -> i64 {
     let year = chrono::Datelike::year(&app.clock.today()).to_string();
     let (status, v) = app
@@ -47,7 +41,7 @@ both_backends!(
         let sec = app.session("seca").await;
         let id = start(&app, &sec, "PA1").await;
         let base = format!("/api/v1/appraisals/{id}");
-        let (_, v) = get_json(&sec, &app, &base).await;
+        let (_, v) = app.get_json(&sec, &base).await;
         assert_eq!(
             (v["member_count"].as_u64(), v["max_excellent"].as_u64()),
             (Some(3), Some(1))
@@ -119,7 +113,7 @@ both_backends!(
             .await;
 
         // The committee sees tallies per member, never who gave them.
-        let (_, v) = get_json(&sec, &app, &base).await;
+        let (_, v) = app.get_json(&sec, &base).await;
         let a002 = v["members"]
             .as_array()
             .unwrap()
@@ -127,7 +121,7 @@ both_backends!(
             .find(|m| m["person_id"] == app.world.person("A002"))
             .unwrap();
         assert_eq!(a002["tally"], json!([2, 0, 0, 0]));
-        let (_, mine) = get_json(&stua, &app, &base).await;
+        let (_, mine) = app.get_json(&stua, &base).await;
         assert!(mine["members"][1]["tally"].is_null() && mine["members"][1]["self_text"].is_null());
 
         // Two 优秀 of three is over ⅓: refused naming the rule, and nothing is written.
@@ -147,7 +141,7 @@ both_backends!(
             .await;
         assert_eq!(s, 422);
         assert!(field_messages(&v).contains("三分之一"), "{v}");
-        let (_, v) = get_json(&sec, &app, &base).await;
+        let (_, v) = app.get_json(&sec, &base).await;
         assert!(
             v["members"]
                 .as_array()
@@ -192,7 +186,7 @@ both_backends!(
         assert_eq!(s, 200);
 
         // Published: the branch sees the grades.
-        let (_, v) = get_json(&stua, &app, &base).await;
+        let (_, v) = app.get_json(&stua, &base).await;
         assert_eq!(v["phase"], "published");
         let g: Vec<&str> = v["members"]
             .as_array()
@@ -225,7 +219,7 @@ both_backends!(
         let sec = app.session("seca").await;
         let id = start(&app, &sec, "LA1").await;
         let base = format!("/api/v1/appraisals/{id}");
-        let (_, v) = get_json(&sec, &app, &base).await;
+        let (_, v) = app.get_json(&sec, &base).await;
         // 30 % of 3 is 0.9: nobody may be 优秀; 3 must take part (2 is exactly ⅔, not more).
         assert_eq!(
             (v["max_excellent"].as_u64(), v["attendance_needed"].as_u64()),
@@ -288,7 +282,9 @@ both_backends!(
         assert_eq!(s, 403);
         let school = app.session("school").await;
         let id = start(&app, &school, "LB1").await;
-        let (s, _) = get_json(&sec, &app, &format!("/api/v1/appraisals/{id}")).await;
+        let (s, _) = app
+            .get_json(&sec, &format!("/api/v1/appraisals/{id}"))
+            .await;
         assert_eq!(s, 403);
         let coll = app.session("collegea").await;
         let (s, _) = app
@@ -299,7 +295,7 @@ both_backends!(
             )
             .await;
         assert_eq!(s, 403);
-        let (_, rows) = get_json(&coll, &app, "/api/v1/appraisals").await;
+        let (_, rows) = app.get_json(&coll, "/api/v1/appraisals").await;
         assert!(rows["rows"].as_array().unwrap().is_empty(), "{rows}");
         // Someone not taking part cannot hand in a self-assessment.
         let la = start(&app, &sec, "LA1").await;

@@ -19,11 +19,6 @@ use serde_json::{Value, json};
 /// A small but real PDF header and body.
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
 
-/// A user for `person` with `role` on `orgs` (none: an account with no grant at all).
-async fn add_user(app: &TestApp, login: &str, person: Option<i64>, role: Role, orgs: &[&str]) {
-    app.add_user(login, person, role, orgs).await;
-}
-
 /// Records step 5 (指定培养联系人) for `person` with `cultivators`, as the pipeline would have.
 async fn assign_cultivators(app: &TestApp, person: i64, cultivators: &[i64]) {
     dbpipeline::record(
@@ -70,12 +65,9 @@ async fn upload(
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
-async fn count(app: &TestApp, table: &str) -> i64 {
-    app.count(table).await
-}
-
 async fn audit_count(app: &TestApp, action: &str) -> i64 {
-    count(app, &format!("audit_log WHERE action = '{action}'")).await
+    app.count(&format!("audit_log WHERE action = '{action}'"))
+        .await
 }
 
 both_backends!(
@@ -157,7 +149,7 @@ both_backends!(
         assert_eq!(status, 422, "{body}");
         assert!(field_messages(&body).contains("材料类别"), "{body}");
 
-        assert_eq!(count(&app, "documents").await, 0, "nothing stored");
+        assert_eq!(app.count("documents").await, 0, "nothing stored");
         assert_eq!(
             audit_count(&app, "dossier_document").await,
             0,
@@ -186,7 +178,7 @@ both_backends!(
             html.contains("value=\"political_review\" selected"),
             "the kind is kept"
         );
-        assert_eq!(count(&app, "documents").await, 0);
+        assert_eq!(app.count("documents").await, 0);
     }
 );
 
@@ -195,8 +187,7 @@ both_backends!(
     |app: TestApp| async move {
         let a = app.world.people["A001"];
         // B003 is a 正式党员 with no role on A's branch: only being the cultivator lets them in.
-        add_user(
-            &app,
+        app.add_user(
             "mentor",
             Some(app.world.people["B003"]),
             Role::Member,
@@ -289,8 +280,7 @@ both_backends!(
     a_thought_report_is_submitted_with_a_file_and_answered_by_the_cultivator,
     |app: TestApp| async move {
         let a = app.world.people["A001"];
-        add_user(
-            &app,
+        app.add_user(
             "mentor",
             Some(app.world.people["B003"]),
             Role::Member,
@@ -322,7 +312,7 @@ both_backends!(
             "the text is kept"
         );
         assert_eq!(
-            count(&app, "documents").await,
+            app.count("documents").await,
             0,
             "the file was not kept either"
         );
@@ -393,17 +383,17 @@ both_backends!(
             )
             .await;
         let remark = remark["id"].as_i64().unwrap();
-        add_user(
-            &app,
+        app.add_user(
             "secb",
             Some(app.world.people["B002"]),
             Role::BranchSecretary,
             &["PB1", "LB1"],
         )
         .await;
-        add_user(&app, "collegeb", None, Role::CollegeAdmin, &["PB", "LB"]).await;
+        app.add_user("collegeb", None, Role::CollegeAdmin, &["PB", "LB"])
+            .await;
         // A member of A's own League branch who is not the person and not their cultivator.
-        add_user(&app, "stub", None, Role::Member, &["LA1"]).await;
+        app.add_user("stub", None, Role::Member, &["LA1"]).await;
 
         for login in ["secb", "collegeb", "stub"] {
             let who = app.session(login).await;
@@ -473,6 +463,6 @@ both_backends!(
                 .await,
             404
         );
-        assert_eq!(count(&app, "documents").await, 1, "only seca's upload");
+        assert_eq!(app.count("documents").await, 1, "only seca's upload");
     }
 );

@@ -16,12 +16,6 @@ fn hex_token() -> String {
     hex::encode(rand::random::<[u8; 32]>())
 }
 
-async fn get_json((c, _): &Session, app: &TestApp, path: &str) -> (u16, Value) {
-    let res = c.get(app.url(path)).send().await.unwrap();
-    let s = res.status().as_u16();
-    (s, res.json().await.unwrap_or(Value::Null))
-}
-
 /// An election with two candidates of `org`'s college (LA1 holds three League members: A001
 /// stua, A002 coma, A003 seca).
 async fn create(app: &TestApp, s: &Session, org: &str, closes: &str) -> Value {
@@ -138,7 +132,9 @@ both_backends!(
             (400, Some("ballot_with_session"))
         );
         // No running tally while voting is open.
-        let (s, _) = get_json(&sec, &app, &format!("/api/v1/elections/{id}/ballots")).await;
+        let (s, _) = app
+            .get_json(&sec, &format!("/api/v1/elections/{id}/ballots"))
+            .await;
         assert_eq!(s, 409);
 
         // Close: the ballots are published and anyone on the branch can recount them.
@@ -147,7 +143,9 @@ both_backends!(
             .await;
         assert_eq!(s, 200);
         let member = app.session("stua").await;
-        let (s, pub_) = get_json(&member, &app, &format!("/api/v1/elections/{id}/ballots")).await;
+        let (s, pub_) = app
+            .get_json(&member, &format!("/api/v1/elections/{id}/ballots"))
+            .await;
         assert_eq!(s, 200, "{pub_}");
         let n = ballot::parse_hex(pub_["public_key"]["n"].as_str().unwrap()).unwrap();
         let ex = ballot::parse_hex(pub_["public_key"]["e"].as_str().unwrap()).unwrap();
@@ -176,12 +174,12 @@ both_backends!(
         assert_eq!(votes, [2, 1]);
         assert!(pub_["issued"].as_u64() >= pub_["cast"].as_u64());
         // Every receipt is found, with what was chosen.
-        let (s, r) = get_json(
-            &member,
-            &app,
-            &format!("/api/v1/elections/{id}/receipts/{}", receipts[2].0),
-        )
-        .await;
+        let (s, r) = app
+            .get_json(
+                &member,
+                &format!("/api/v1/elections/{id}/receipts/{}", receipts[2].0),
+            )
+            .await;
         assert_eq!((s, r["choices"].clone()), (200, json!([1])));
 
         // Count: 2 of 3 is more than half; 张伟 is elected and the 公示 starts.
@@ -265,7 +263,7 @@ both_backends!(
             (409, Some("election_outside_window"))
         );
         app.clock.set_today(today);
-        let (_, v) = get_json(&sec, &app, &format!("/api/v1/elections/{id}")).await;
+        let (_, v) = app.get_json(&sec, &format!("/api/v1/elections/{id}")).await;
         assert_eq!(
             (v["issued"].as_u64(), v["cast"].as_u64()),
             (Some(1), Some(0))
@@ -303,7 +301,9 @@ both_backends!(
         let e = create(&app, &school, "LB1", &app.clock.today().to_string()).await;
         let id = e["id"].as_i64().unwrap();
         let coll = app.session("collegea").await;
-        let (s, _) = get_json(&coll, &app, &format!("/api/v1/elections/{id}")).await;
+        let (s, _) = app
+            .get_json(&coll, &format!("/api/v1/elections/{id}"))
+            .await;
         assert_eq!(s, 403);
         let (s, _) = app
             .post_json(&coll, &format!("/api/v1/elections/{id}/open"), json!({}))
@@ -323,7 +323,9 @@ both_backends!(
         assert_eq!(s, 403);
         // The committee member of PA1 is on LA1's roll (A002): sees it, cannot run it.
         let coma = app.session("coma").await;
-        let (s, v) = get_json(&coma, &app, &format!("/api/v1/elections/{la_id}")).await;
+        let (s, v) = app
+            .get_json(&coma, &format!("/api/v1/elections/{la_id}"))
+            .await;
         assert_eq!((s, v["on_roll"].as_bool()), (200, Some(true)));
         let (s, _) = app
             .post_json(
@@ -342,7 +344,7 @@ both_backends!(
             (409, Some("election_not_on_roll"))
         );
         // The list shows each only what they may see.
-        let (_, rows) = get_json(&coll, &app, "/api/v1/elections").await;
+        let (_, rows) = app.get_json(&coll, "/api/v1/elections").await;
         let ids: Vec<i64> = rows["rows"]
             .as_array()
             .unwrap()

@@ -14,14 +14,6 @@ use redbranch_testkit::{TestApp, both_backends};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
-async fn get(app: &TestApp, s: &redbranch_testkit::Session, path: &str) -> (u16, Value) {
-    let res = s.0.get(app.url(path)).send().await.unwrap();
-    (
-        res.status().as_u16(),
-        res.json().await.unwrap_or(Value::Null),
-    )
-}
-
 /// An exam of branch PA1 drawn from a fresh bank: 2 single, 2 multiple, 2 judge, 2 fill.
 async fn exam(app: &TestApp, seca: &redbranch_testkit::Session, attempts: i64) -> i64 {
     let pa1 = app.world.org("PA1").id;
@@ -84,7 +76,9 @@ both_backends!(
         assert_eq!(done["credit_tenths"], 15);
 
         let person = app.world.person("A001");
-        let (_, credits) = get(&app, &stu, &format!("/api/v1/members/{person}/credits")).await;
+        let (_, credits) = app
+            .get_json(&stu, &format!("/api/v1/members/{person}/credits"))
+            .await;
         assert_eq!(credits["total"], "1.5");
         assert_eq!(credits["rows"].as_array().unwrap().len(), 1);
 
@@ -107,7 +101,9 @@ both_backends!(
             (status, v["error"]["code"].as_str()),
             (409, Some("no_attempts_left"))
         );
-        let (_, credits) = get(&app, &stu, &format!("/api/v1/members/{person}/credits")).await;
+        let (_, credits) = app
+            .get_json(&stu, &format!("/api/v1/members/{person}/credits"))
+            .await;
         assert_eq!(
             credits["rows"].as_array().unwrap().len(),
             1,
@@ -115,9 +111,13 @@ both_backends!(
         );
 
         // The author sees the result and the publication in the audit log.
-        let (_, results) = get(&app, &seca, &format!("/api/v1/exams/{id}/results")).await;
+        let (_, results) = app
+            .get_json(&seca, &format!("/api/v1/exams/{id}/results"))
+            .await;
         assert_eq!(results["rows"][0]["score"], 9);
-        let (status, _) = get(&app, &stu, &format!("/api/v1/exams/{id}/results")).await;
+        let (status, _) = app
+            .get_json(&stu, &format!("/api/v1/exams/{id}/results"))
+            .await;
         assert_eq!(status, 403);
         let published = app
             .db
@@ -171,13 +171,17 @@ both_backends!(
             (status, v["error"]["code"].as_str()),
             (409, Some("time_over"))
         );
-        let (_, shown) = get(&app, &coma, &format!("/api/v1/exam-attempts/{attempt}")).await;
+        let (_, shown) = app
+            .get_json(&coma, &format!("/api/v1/exam-attempts/{attempt}"))
+            .await;
         assert_eq!(
             (shown["submitted"].as_bool(), shown["score"].as_i64()),
             (Some(false), None)
         );
         let person = app.world.person("A002");
-        let (_, credits) = get(&app, &coma, &format!("/api/v1/members/{person}/credits")).await;
+        let (_, credits) = app
+            .get_json(&coma, &format!("/api/v1/members/{person}/credits"))
+            .await;
         assert!(credits["rows"].as_array().unwrap().is_empty());
         // The expired paper used one attempt; the second one is a fresh paper.
         let (status, second) = app
@@ -193,7 +197,9 @@ both_backends!(exams_stay_within_their_orgs, |app: TestApp| async move {
     let id = exam(&app, &seca, 1).await;
     // College B's administrator neither sees the results nor may publish or take it.
     let collegea = app.session("collegea").await;
-    let (status, _) = get(&app, &collegea, &format!("/api/v1/exams/{id}/results")).await;
+    let (status, _) = app
+        .get_json(&collegea, &format!("/api/v1/exams/{id}/results"))
+        .await;
     assert_eq!(status, 200, "college A's administrator is above PA1");
     let pb = app.world.org("PB").id;
     let (status, _) = app
@@ -233,13 +239,13 @@ both_backends!(exams_stay_within_their_orgs, |app: TestApp| async move {
         .post_json(&stub, &format!("/api/v1/exams/{id}/attempts"), json!({}))
         .await;
     assert_eq!(status, 404);
-    let (_, list) = get(&app, &stub, "/api/v1/exams").await;
+    let (_, list) = app.get_json(&stub, "/api/v1/exams").await;
     assert!(list["rows"].as_array().unwrap().is_empty());
-    let (status, _) = get(
-        &app,
-        &stub,
-        &format!("/api/v1/members/{}/credits", app.world.person("A001")),
-    )
-    .await;
+    let (status, _) = app
+        .get_json(
+            &stub,
+            &format!("/api/v1/members/{}/credits", app.world.person("A001")),
+        )
+        .await;
     assert_eq!(status, 403);
 });

@@ -24,12 +24,6 @@ fn at(h: u32, m: u32, s: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 5, h, m, s).single().unwrap() - chrono::Duration::hours(8)
 }
 
-async fn get_json(app: &TestApp, (c, _): &Session, path: &str) -> (u16, Value) {
-    let res = c.get(app.url(path)).send().await.unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
-
 /// Plans a PA1 meeting of `kind` on 2026-03-05 from 14:00 to 15:30 as `s`.
 async fn plan(app: &TestApp, s: &Session, kind: &str, date: &str) -> (u16, Value) {
     let org = app.world.orgs["PA1"].id;
@@ -43,13 +37,15 @@ async fn plan(app: &TestApp, s: &Session, kind: &str, date: &str) -> (u16, Value
 }
 
 async fn code(app: &TestApp, s: &Session, id: i64) -> String {
-    let (status, v) = get_json(app, s, &format!("/api/v1/meetings/{id}/checkin-code")).await;
+    let (status, v) = app
+        .get_json(s, &format!("/api/v1/meetings/{id}/checkin-code"))
+        .await;
     assert_eq!(status, 200, "{v}");
     v["code"].as_str().unwrap().to_string()
 }
 
 async fn status_of(app: &TestApp, s: &Session, id: i64, person: i64) -> String {
-    let (_, v) = get_json(app, s, &format!("/api/v1/meetings/{id}")).await;
+    let (_, v) = app.get_json(s, &format!("/api/v1/meetings/{id}")).await;
     v["attendees"]
         .as_array()
         .unwrap()
@@ -121,7 +117,7 @@ both_backends!(
             )
             .await;
         assert_eq!((s, v["already"].as_bool()), (200, Some(true)), "{v}");
-        let (_, d) = get_json(&app, &sec, &format!("/api/v1/meetings/{id}")).await;
+        let (_, d) = app.get_json(&sec, &format!("/api/v1/meetings/{id}")).await;
         assert_eq!(d["meeting"]["attended"], 2, "{d}");
         assert_eq!(audit_count(&app, "meeting_checkin").await, 2);
         assert_eq!(audit_count(&app, "meeting_create").await, 1);
@@ -283,7 +279,7 @@ both_backends!(
             .await;
         assert_eq!(s, 422, "{v}");
         assert!(field_messages(&v).contains("脚本"), "{v}");
-        let (_, d) = get_json(&app, &sec, &format!("/api/v1/meetings/{id}")).await;
+        let (_, d) = app.get_json(&sec, &format!("/api/v1/meetings/{id}")).await;
         assert_eq!(d["meeting"]["status"], "planned", "nothing written: {d}");
         assert!(d["meeting"]["minutes"].is_null());
         let (s, v) = app
@@ -353,7 +349,7 @@ both_backends!(
         assert_eq!(s, 422, "{v}");
         let (s, v) = upload(&app, &sec, id, "签到表.pdf", PDF.to_vec()).await;
         assert_eq!(s, 201, "{v}");
-        let (_, d) = get_json(&app, &sec, &format!("/api/v1/meetings/{id}")).await;
+        let (_, d) = app.get_json(&sec, &format!("/api/v1/meetings/{id}")).await;
         assert_eq!(
             d["files"].as_array().unwrap().len(),
             1,
@@ -431,9 +427,11 @@ both_backends!(
         // Another branch's secretary: may not plan for PA1, read, show the code, correct.
         let (s, _) = plan(&app, &secb, "branch_committee", "2026-03-05").await;
         assert_eq!(s, 403, "planning for another branch");
-        let (s, _) = get_json(&app, &secb, &format!("/api/v1/meetings/{id}")).await;
+        let (s, _) = app.get_json(&secb, &format!("/api/v1/meetings/{id}")).await;
         assert_eq!(s, 403, "reading another branch's meeting");
-        let (s, _) = get_json(&app, &secb, &format!("/api/v1/meetings/{id}/checkin-code")).await;
+        let (s, _) = app
+            .get_json(&secb, &format!("/api/v1/meetings/{id}/checkin-code"))
+            .await;
         assert_eq!(s, 403, "showing another branch's code");
         let a1 = app.world.person("A001");
         let (s, _) = app
@@ -445,23 +443,22 @@ both_backends!(
             .await;
         assert_eq!(s, 403, "correcting another branch's attendance");
         let pa = app.world.orgs["PA"].id;
-        let (s, _) = get_json(
-            &app,
-            &secb,
-            &format!("/api/v1/meetings/compliance?org={pa}"),
-        )
-        .await;
+        let (s, _) = app
+            .get_json(&secb, &format!("/api/v1/meetings/compliance?org={pa}"))
+            .await;
         assert_eq!(s, 403, "another college's compliance");
         // A member: reads the meeting they are invited to, nothing more.
-        let (s, v) = get_json(&app, &stua, &format!("/api/v1/meetings/{id}")).await;
+        let (s, v) = app.get_json(&stua, &format!("/api/v1/meetings/{id}")).await;
         assert_eq!(s, 200);
         assert!(
             v["attendees"].as_array().unwrap().is_empty(),
             "a member does not see the others: {v}"
         );
-        let (s, _) = get_json(&app, &stua, &format!("/api/v1/meetings/{id}/checkin-code")).await;
+        let (s, _) = app
+            .get_json(&stua, &format!("/api/v1/meetings/{id}/checkin-code"))
+            .await;
         assert_eq!(s, 403, "a member cannot show the code");
-        let (s, _) = get_json(&app, &stua, "/api/v1/meetings/compliance").await;
+        let (s, _) = app.get_json(&stua, "/api/v1/meetings/compliance").await;
         assert_eq!(s, 403, "a member has no compliance view");
         let (s, _) = plan(&app, &stua, "branch_committee", "2026-03-05").await;
         assert_eq!(s, 403, "a member cannot plan");
@@ -544,12 +541,12 @@ both_backends!(
         // 1 of 3 is not more than half; 2 of 3 is.
         held(&app, &sec, "branch_general", "2026-02-10", &["A001"]).await;
         let pa1 = app.world.orgs["PA1"].id;
-        let (s, v) = get_json(
-            &app,
-            &sec,
-            &format!("/api/v1/meetings/compliance?org={pa1}&year=2026"),
-        )
-        .await;
+        let (s, v) = app
+            .get_json(
+                &sec,
+                &format!("/api/v1/meetings/compliance?org={pa1}&year=2026"),
+            )
+            .await;
         assert_eq!(s, 200, "{v}");
         assert_eq!(
             &states(&v, "branch_committee")[..4],
@@ -565,22 +562,22 @@ both_backends!(
             &["A001", "A002"],
         )
         .await;
-        let (_, v) = get_json(
-            &app,
-            &sec,
-            &format!("/api/v1/meetings/compliance?org={pa1}&year=2026"),
-        )
-        .await;
+        let (_, v) = app
+            .get_json(
+                &sec,
+                &format!("/api/v1/meetings/compliance?org={pa1}&year=2026"),
+            )
+            .await;
         assert_eq!(&states(&v, "branch_general")[..2], ["no_quorum", "met"]);
         // The school: each college rolled up; college B's branch has held nothing.
         let school = app.session("school").await;
         let p = app.world.orgs["P"].id;
-        let (s, v) = get_json(
-            &app,
-            &school,
-            &format!("/api/v1/meetings/compliance?org={p}&year=2026"),
-        )
-        .await;
+        let (s, v) = app
+            .get_json(
+                &school,
+                &format!("/api/v1/meetings/compliance?org={p}&year=2026"),
+            )
+            .await;
         assert_eq!(s, 200, "{v}");
         assert_eq!(v["branches"], 2);
         assert_eq!(v["silent"], 1, "{v}");

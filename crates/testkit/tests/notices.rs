@@ -25,10 +25,6 @@ fn day(s: &str) -> chrono::NaiveDate {
     s.parse().unwrap()
 }
 
-async fn get(app: &TestApp, s: &Session, path: &str) -> (u16, Value) {
-    app.get_json(s, path).await
-}
-
 async fn post(app: &TestApp, (c, csrf): &Session, path: &str) -> (u16, Value) {
     let res = c
         .post(app.url(path))
@@ -82,7 +78,9 @@ both_backends!(
     |app: TestApp| async move {
         let id = college_notice(&app).await;
         let college = app.session("collegea").await;
-        let (_, r) = get(&app, &college, &format!("/api/v1/notices/{id}/receipts")).await;
+        let (_, r) = app
+            .get_json(&college, &format!("/api/v1/notices/{id}/receipts"))
+            .await;
         let mut names: Vec<&str> = r["rows"]
             .as_array()
             .unwrap()
@@ -104,7 +102,7 @@ both_backends!(
             home.contains("关于开展三月主题党日的通知") && home.contains("置顶"),
             "pinned on the home page"
         );
-        let (s, n) = get(&app, &stu, &format!("/api/v1/notices/{id}")).await;
+        let (s, n) = app.get_json(&stu, &format!("/api/v1/notices/{id}")).await;
         assert_eq!(s, 200, "{n}");
         assert_eq!(n["total"], Value::Null, "a reader sees no receipts");
         let file = n["files"][0][0].as_i64().unwrap();
@@ -127,7 +125,9 @@ both_backends!(
             "opening it clears the notification"
         );
 
-        let (_, r) = get(&app, &college, &format!("/api/v1/notices/{id}/receipts")).await;
+        let (_, r) = app
+            .get_json(&college, &format!("/api/v1/notices/{id}/receipts"))
+            .await;
         assert_eq!(
             (r["read"].as_i64(), r["total"].as_i64()),
             (Some(1), Some(4)),
@@ -154,9 +154,12 @@ both_backends!(
             0
         );
         let b = app.session("memberb").await;
-        assert_eq!(get(&app, &b, &format!("/api/v1/notices/{id}")).await.0, 403);
         assert_eq!(
-            get(&app, &b, &format!("/notices/{id}/files/{file}"))
+            app.get_json(&b, &format!("/api/v1/notices/{id}")).await.0,
+            403
+        );
+        assert_eq!(
+            app.get_json(&b, &format!("/notices/{id}/files/{file}"))
                 .await
                 .0,
             403
@@ -185,7 +188,7 @@ both_backends!(
         assert_eq!(n["recipients"], 1, "only seca: {n}");
         let stu = app.session("stua").await;
         assert_eq!(
-            get(&app, &stu, &format!("/api/v1/notices/{}", n["id"]))
+            app.get_json(&stu, &format!("/api/v1/notices/{}", n["id"]))
                 .await
                 .0,
             403
@@ -211,7 +214,7 @@ both_backends!(
             "{e}"
         );
         let stu = app.session("stua").await;
-        get(&app, &stu, &format!("/api/v1/notices/{id}")).await;
+        app.get_json(&stu, &format!("/api/v1/notices/{id}")).await;
         app.clock.set_today(day("2026-03-03"));
         let (_, r) = post(&app, &college, &format!("/api/v1/notices/{id}/remind")).await;
         assert_eq!(r["reminded"], 3, "the reader is left alone");
@@ -249,15 +252,10 @@ both_backends!(
             .unwrap();
         assert_eq!(later.notices, 0, "the automatic reminder comes once");
         for who in ["seca", "coma", "stua"] {
-            get(
-                &app,
-                &app.session(who).await,
-                &format!("/api/v1/notices/{id}"),
-            )
-            .await;
+            app.get_json(&app.session(who).await, &format!("/api/v1/notices/{id}"))
+                .await;
         }
-        get(
-            &app,
+        app.get_json(
             &app.session("organiser").await,
             &format!("/api/v1/notices/{id}"),
         )
@@ -380,7 +378,7 @@ both_backends!(
         .await;
         assert_eq!(s, 403, "a member publishes nothing");
         assert_eq!(
-            get(&app, &stu, &format!("/api/v1/notices/{id}/receipts"))
+            app.get_json(&stu, &format!("/api/v1/notices/{id}/receipts"))
                 .await
                 .0,
             403
@@ -411,7 +409,7 @@ both_backends!(
             "another college's secretary cannot publish from branch A"
         );
         assert_eq!(
-            get(&app, &other, &format!("/api/v1/notices/{id}/receipts"))
+            app.get_json(&other, &format!("/api/v1/notices/{id}/receipts"))
                 .await
                 .0,
             403
@@ -422,7 +420,7 @@ both_backends!(
                 .0,
             403
         );
-        let (_, list) = get(&app, &other, "/api/v1/notices").await;
+        let (_, list) = app.get_json(&other, "/api/v1/notices").await;
         assert_eq!(
             list["published"].as_array().map(Vec::len),
             Some(0),

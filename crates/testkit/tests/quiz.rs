@@ -12,14 +12,6 @@ use redbranch_testkit::quizkit::{answer, seed_bank};
 use redbranch_testkit::{TestApp, both_backends};
 use serde_json::{Value, json};
 
-async fn get(app: &TestApp, s: &redbranch_testkit::Session, path: &str) -> (u16, Value) {
-    let res = s.0.get(app.url(path)).send().await.unwrap();
-    (
-        res.status().as_u16(),
-        res.json().await.unwrap_or(Value::Null),
-    )
-}
-
 both_backends!(
     a_member_takes_the_daily_quiz_once_and_answers_are_checked_on_the_server,
     |app: TestApp| async move {
@@ -85,7 +77,7 @@ both_backends!(
             (status, v["error"]["code"].as_str()),
             (409, Some("already_submitted"))
         );
-        let (_, shown) = get(&app, &stu, &format!("/api/v1/quizzes/{id}")).await;
+        let (_, shown) = app.get_json(&stu, &format!("/api/v1/quizzes/{id}")).await;
         assert_eq!(shown["correct"], 4);
         // The finished round paid its 每日答题 points once, in the same transaction; the replay
         // paid nothing.
@@ -109,14 +101,14 @@ both_backends!(
         assert_eq!(status, 201);
 
         // The wrong answer is in the book.
-        let (_, book) = get(&app, &stu, "/api/v1/quizzes/wrong-book").await;
+        let (_, book) = app.get_json(&stu, "/api/v1/quizzes/wrong-book").await;
         let rows = book["rows"].as_array().unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0]["question"]["stem"], qs[0]["stem"]);
 
         // Another person cannot see or hand in this round.
         let other = app.session("coma").await;
-        let (status, _) = get(&app, &other, &format!("/api/v1/quizzes/{id}")).await;
+        let (status, _) = app.get_json(&other, &format!("/api/v1/quizzes/{id}")).await;
         assert_eq!(status, 404);
     }
 );
@@ -230,12 +222,12 @@ both_backends!(
             )
             .await;
         assert_eq!(status, 403);
-        let (status, _) = get(
-            &app,
-            &collegea,
-            &format!("/api/v1/question-banks/{b_bank}/export.xlsx"),
-        )
-        .await;
+        let (status, _) = app
+            .get_json(
+                &collegea,
+                &format!("/api/v1/question-banks/{b_bank}/export.xlsx"),
+            )
+            .await;
         assert_eq!(status, 403);
         // …and a member of college A cannot quiz from it: it does not reach them.
         let stu = app.session("stua").await;
@@ -248,7 +240,7 @@ both_backends!(
             .await;
         assert_eq!(status, 404);
         // Publication is audited.
-        let (_, audit) = get(&app, &school, "/api/v1/question-banks").await;
+        let (_, audit) = app.get_json(&school, "/api/v1/question-banks").await;
         assert!(
             audit["rows"]
                 .as_array()

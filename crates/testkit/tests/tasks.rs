@@ -23,10 +23,6 @@ fn today() -> chrono::NaiveDate {
     "2026-03-02".parse().unwrap()
 }
 
-async fn get(app: &TestApp, s: &Session, path: &str) -> (u16, Value) {
-    app.get_json(s, path).await
-}
-
 async fn submit(
     app: &TestApp,
     s: &Session,
@@ -72,7 +68,7 @@ both_backends!(
     |app: TestApp| async move {
         let (plan, task) = plan_and_task(&app).await;
         let stu = app.session("stua").await;
-        let (s, mine) = get(&app, &stu, "/api/v1/tasks").await;
+        let (s, mine) = app.get_json(&stu, "/api/v1/tasks").await;
         assert_eq!(s, 200);
         assert_eq!(
             mine["mine"][0]["id"], task,
@@ -89,12 +85,12 @@ both_backends!(
 
         let college = app.session("collegea").await;
         let pa = app.world.org("PA").id;
-        let (_, before) = get(
-            &app,
-            &college,
-            &format!("/api/v1/orgs/{pa}/task-progress?year=2026"),
-        )
-        .await;
+        let (_, before) = app
+            .get_json(
+                &college,
+                &format!("/api/v1/orgs/{pa}/task-progress?year=2026"),
+            )
+            .await;
         assert_eq!(before["total"]["percent"], 0, "{before}");
 
         let (s, r) = submit(
@@ -107,23 +103,23 @@ both_backends!(
         .await;
         assert_eq!(s, 201, "{r}");
 
-        let (_, after) = get(
-            &app,
-            &college,
-            &format!("/api/v1/orgs/{pa}/task-progress?year=2026"),
-        )
-        .await;
+        let (_, after) = app
+            .get_json(
+                &college,
+                &format!("/api/v1/orgs/{pa}/task-progress?year=2026"),
+            )
+            .await;
         assert_eq!(after["total"]["percent"], 100, "{after}");
         assert_eq!(after["rows"][0]["name"], "甲学院学生第一党支部");
         assert_eq!(after["rows"][0]["percent"], 100);
         let school = app.session("school").await;
         let p = app.world.org("P").id;
-        let (_, top) = get(
-            &app,
-            &school,
-            &format!("/api/v1/orgs/{p}/task-progress?year=2026"),
-        )
-        .await;
+        let (_, top) = app
+            .get_json(
+                &school,
+                &format!("/api/v1/orgs/{p}/task-progress?year=2026"),
+            )
+            .await;
         assert_eq!(top["total"]["done"], 1, "{top}");
         let pb = top["rows"]
             .as_array()
@@ -133,9 +129,11 @@ both_backends!(
             .unwrap();
         assert_eq!(pb["percent"], Value::Null, "no tasks is not 0 %: {pb}");
 
-        let (_, view) = get(&app, &college, &format!("/api/v1/plans/{plan}")).await;
+        let (_, view) = app
+            .get_json(&college, &format!("/api/v1/plans/{plan}"))
+            .await;
         assert_eq!(view["progress"]["percent"], 100, "{view}");
-        let (_, t) = get(&app, &stu, &format!("/api/v1/tasks/{task}")).await;
+        let (_, t) = app.get_json(&stu, &format!("/api/v1/tasks/{task}")).await;
         let file = t["results"][0]["files"][0][0].as_i64().unwrap();
         let bytes = stu
             .0
@@ -178,11 +176,11 @@ both_backends!(
             .await;
         assert_eq!(s, 200, "{r}");
         app.clock.set_today("2026-03-29".parse().unwrap());
-        let (_, t) = get(&app, &stu, &format!("/api/v1/tasks/{task}")).await;
+        let (_, t) = app.get_json(&stu, &format!("/api/v1/tasks/{task}")).await;
         assert_eq!(t["status"], "returned");
         assert_eq!(t["due_state"], "due_soon", "three days before: {t}");
         app.clock.set_today("2026-04-01".parse().unwrap());
-        let (_, t) = get(&app, &stu, &format!("/api/v1/tasks/{task}")).await;
+        let (_, t) = app.get_json(&stu, &format!("/api/v1/tasks/{task}")).await;
         assert_eq!(t["due_state"], "overdue", "the day after: {t}");
         let (s, _) = submit(&app, &stu, task, "补充了照片", None).await;
         assert_eq!(s, 201, "a late result is still taken");
@@ -321,7 +319,7 @@ both_backends!(
             format!("/api/v1/orgs/{pa1}/task-progress"),
             format!("/tasks/{task}"),
         ] {
-            assert_eq!(get(&app, &other, &path).await.0, 403, "{path}");
+            assert_eq!(app.get_json(&other, &path).await.0, 403, "{path}");
         }
         let (s, _) = app
             .post_json(
@@ -364,7 +362,7 @@ both_backends!(
         assert_eq!(s, 403);
         let stu = app.session("stua").await;
         assert_eq!(
-            get(&app, &stu, &format!("/api/v1/orgs/{pa1}/task-progress"))
+            app.get_json(&stu, &format!("/api/v1/orgs/{pa1}/task-progress"))
                 .await
                 .0,
             403
@@ -378,7 +376,7 @@ both_backends!(
             .await;
         assert_eq!(s, 403, "the assignee cannot return their own result");
         // The school's plan concerns college B too; the task under college A does not show there.
-        let (s, v) = get(&app, &other, &format!("/api/v1/plans/{plan}")).await;
+        let (s, v) = app.get_json(&other, &format!("/api/v1/plans/{plan}")).await;
         assert_eq!(s, 200);
         assert_eq!(v["tasks"].as_array().map(Vec::len), Some(0), "{v}");
     }

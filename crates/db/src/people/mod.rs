@@ -156,6 +156,27 @@ pub async fn by_student_no(
         .await?)
 }
 
+/// The people of the school with one of `nos` as 学号/工号, by number.
+pub async fn by_student_nos(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    nos: &[String],
+) -> Result<std::collections::HashMap<String, Person>, DbError> {
+    let mut out = std::collections::HashMap::new();
+    // Chunked: SQLite caps the bound parameters of one statement.
+    for chunk in nos.chunks(1000) {
+        for p in people::Entity::find()
+            .filter(people::Column::TenantId.eq(tenant.0))
+            .filter(people::Column::StudentNo.is_in(chunk.iter().cloned()))
+            .all(c)
+            .await?
+        {
+            out.insert(p.student_no.clone(), p);
+        }
+    }
+    Ok(out)
+}
+
 /// Finds people by exact identity number through the blind index.
 pub async fn by_id_card(
     c: &impl ConnectionTrait,

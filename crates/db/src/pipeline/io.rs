@@ -60,23 +60,3 @@ pub async fn by_names(
     }
     Ok(out)
 }
-
-/// The people of the school with one of `nos` as 学号/工号, by number.
-pub async fn by_student_nos(
-    c: &impl ConnectionTrait,
-    tenant: TenantId,
-    nos: &[String],
-) -> Result<HashMap<String, Person>, DbError> {
-    let mut out = HashMap::new();
-    for chunk in nos.chunks(CHUNK) {
-        for p in people::Entity::find()
-            .filter(people::Column::TenantId.eq(tenant.0))
-            .filter(people::Column::StudentNo.is_in(chunk.iter().cloned()))
-            .all(c)
-            .await?
-        {
-            out.insert(p.student_no.clone(), p);
-        }
-    }
-    Ok(out)
-}

@@ -85,7 +85,7 @@ async fn submit_mutual(
     let input: GradesInput = parse_json(&body)?;
     let l = load(&st, &u, &raw).await?;
     let txn = st.db.conn.begin().await?;
-    appraisal::submit_mutual(&st, &txn, &u, &l, &input).await?;
+    appraisal::submit_mutual(&txn, &u, &l, &input).await?;
     txn.commit().await?;
     current(&st, &u, &raw).await
 }
@@ -111,7 +111,7 @@ async fn decide(
     let input: GradesInput = parse_json(&body)?;
     let l = load(&st, &u, &raw).await?;
     let txn = st.db.conn.begin().await?;
-    appraisal::decide_grades(&st, &txn, &u, &l, &input).await?;
+    appraisal::decide_grades(&txn, &u, &l, &input).await?;
     txn.commit().await?;
     current(&st, &u, &raw).await
 }

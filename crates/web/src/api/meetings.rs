@@ -115,9 +115,7 @@ async fn check_in(
 ) -> AppResult<Json<Value>> {
     let l = meeting_for(&st, &u, &raw).await?;
     let input: CodeInput = parse_json(&body)?;
-    let txn = st.db.conn.begin().await?;
-    let out = meetings::check_in(&st, &txn, &u, &l, &input.code).await?;
-    txn.commit().await?;
+    let out = meetings::check_in(&st, &u, &l, &input.code).await?;
     Ok(Json(json!(out)))
 }
 

@@ -209,7 +209,7 @@ async fn finish(
             )
         }
         "mutual" => (
-            super::submit_mutual(st, &txn, u, &l, &grades_of(&form)).await,
+            super::submit_mutual(&txn, u, &l, &grades_of(&form)).await,
             "appraisal.mutual_saved",
         ),
         "advance" => (
@@ -217,7 +217,7 @@ async fn finish(
             "appraisal.advanced",
         ),
         "decide" => (
-            super::decide_grades(st, &txn, u, &l, &grades_of(&form)).await,
+            super::decide_grades(&txn, u, &l, &grades_of(&form)).await,
             "appraisal.decided",
         ),
         _ => (

@@ -194,9 +194,15 @@ fn read_grades(
     Ok(out)
 }
 
-async fn names(st: &AppState, u: &CurrentUser, l: &Loaded) -> AppResult<HashMap<i64, String>> {
+/// Read on the caller's transaction: a second pool connection taken while the transaction
+/// holds one can deadlock the pool when a whole branch hands in at once.
+async fn names(
+    c: &impl ConnectionTrait,
+    u: &CurrentUser,
+    l: &Loaded,
+) -> AppResult<HashMap<i64, String>> {
     let ids: Vec<i64> = l.participants.iter().map(|p| p.person_id).collect();
-    Ok(redbranch_db::people::by_ids(&st.db.conn, u.tenant, &ids)
+    Ok(redbranch_db::people::by_ids(c, u.tenant, &ids)
         .await?
         .into_iter()
         .map(|p| (p.id, p.name))
@@ -206,7 +212,6 @@ async fn names(st: &AppState, u: &CurrentUser, l: &Loaded) -> AppResult<HashMap<
 /// The mutual assessment (互评/民主测评): one grade for every other member, handed in once.
 /// The audit entry says only that the caller handed it in.
 pub async fn submit_mutual(
-    st: &AppState,
     c: &impl ConnectionTrait,
     u: &CurrentUser,
     l: &Loaded,
@@ -225,7 +230,7 @@ pub async fn submit_mutual(
         .map(|p| p.person_id)
         .filter(|p| *p != me.person_id)
         .collect();
-    let grades = read_grades(input, &others, &names(st, u, l).await?)?;
+    let grades = read_grades(input, &others, &names(c, u, l).await?)?;
     dbap::submit_mutual(c, l.a.id, me.person_id, &grades)
         .await
         .map_err(|e| match e {
@@ -286,7 +291,6 @@ fn ensure_attendance(l: &Loaded) -> AppResult<()> {
 
 /// The committee's decision: a grade for every member, all at once, within the cap on 优秀.
 pub async fn decide_grades(
-    st: &AppState,
     c: &impl ConnectionTrait,
     u: &CurrentUser,
     l: &Loaded,
@@ -296,7 +300,7 @@ pub async fn decide_grades(
     in_phase(l, Phase::Deciding)?;
     ensure_attendance(l)?;
     let all: Vec<i64> = l.participants.iter().map(|p| p.person_id).collect();
-    let grades = read_grades(input, &all, &names(st, u, l).await?)?;
+    let grades = read_grades(input, &all, &names(c, u, l).await?)?;
     let excellent = grades
         .iter()
         .filter(|(_, g)| *g == Grade::Excellent)

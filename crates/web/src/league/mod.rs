@@ -40,8 +40,9 @@ pub fn ensure_league(orgs: &PersonOrgs, grants: &Grants, p: Permission) -> Resul
 
 /// What the Party pipeline needs from the League about `person` at step 3: whether they are a
 /// 团员, and their latest accepted recommendation with its validity.
+/// Everything is read on `c`, the caller's transaction: taking a second pool connection while
+/// the transaction holds one can deadlock the pool under load.
 pub async fn party_facts(
-    st: &AppState,
     c: &impl ConnectionTrait,
     u: &CurrentUser,
     person: &Person,
@@ -50,7 +51,7 @@ pub async fn party_facts(
         PoliticalStatus::from_code(&person.political_status).unwrap_or(PoliticalStatus::Masses);
     let member = is_league_member(status, person.league_joined_on);
     let recs = dbleague::recommendations_of(c, u.tenant, PersonId(person.id)).await?;
-    let s = settings(st, u).await?;
+    let s: LeagueSettings = crate::settings::school_section(c, u.tenant, "league").await?;
     Ok((
         member,
         dbleague::latest_accepted(&recs).map(|d| s.recommendation(d)),

@@ -3,6 +3,8 @@
 //! the school, the name matches, the person is in the importer's scope — and either all rows are
 //! stored (in one transaction, with one audit entry) or none, with every problem reported by row.
 
+use std::collections::HashSet;
+
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
@@ -77,6 +79,25 @@ pub async fn import_results(
         .into_iter()
         .map(|p| (p.row, problem(p)))
         .collect();
+    // The whole sheet's people and their orgs in two queries, not two per row.
+    let nos: Vec<String> = read
+        .rows
+        .iter()
+        .filter_map(|r| StudentNo::parse(&r.student_no).ok())
+        .map(|no| no.as_str().to_owned())
+        .collect();
+    let people = dbpeople::by_student_nos(c, u.tenant, &nos).await?;
+    let org_ids: Vec<i64> = people
+        .values()
+        .flat_map(|p| [p.party_org_id, p.league_org_id])
+        .flatten()
+        .collect();
+    let in_scope: HashSet<i64> = redbranch_db::org::by_ids(c, u.tenant, &org_ids)
+        .await?
+        .into_iter()
+        .filter(|o| scope.covers(&o.org_path()))
+        .map(|o| o.id)
+        .collect();
     let mut out = Vec::with_capacity(read.rows.len());
     for r in &read.rows {
         let row_err = |field, code| {
@@ -84,10 +105,9 @@ pub async fn import_results(
                 .with("row", r.row)
                 .with("value", &r.student_no)
         };
-        let person = match StudentNo::parse(&r.student_no) {
-            Ok(no) => dbpeople::by_student_no(c, u.tenant, no.as_str()).await?,
-            Err(_) => None,
-        };
+        let person = StudentNo::parse(&r.student_no)
+            .ok()
+            .and_then(|no| people.get(no.as_str()));
         let Some(person) = person else {
             errs.push((
                 r.row,
@@ -102,12 +122,11 @@ pub async fn import_results(
             ));
             continue;
         }
-        let ids: Vec<i64> = [person.party_org_id, person.league_org_id]
+        let visible = [person.party_org_id, person.league_org_id]
             .into_iter()
             .flatten()
-            .collect();
-        let orgs = redbranch_db::org::by_ids(c, u.tenant, &ids).await?;
-        if !orgs.iter().any(|o| scope.covers(&o.org_path())) {
+            .any(|id| in_scope.contains(&id));
+        if !visible {
             errs.push((
                 r.row,
                 row_err("field.student_no", "links.error.out_of_scope"),

@@ -8,7 +8,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
-use redbranch_db::ConnectionTrait;
 use redbranch_db::TransactionTrait;
 use redbranch_db::meetings as dbm;
 use redbranch_domain::meetings::Attendance;
@@ -39,10 +38,10 @@ pub struct CheckinOutcome {
 
 /// Checks the caller in with `code`: a current code, an open meeting, an invitation. A code
 /// that is neither this window's nor the last one's is refused whether it expired or was made
-/// up — the two cannot be told apart, and need not be.
+/// up — the two cannot be told apart, and need not be. A refusal writes nothing; a check-in is
+/// one transaction with its audit entry.
 pub async fn check_in(
     st: &AppState,
-    c: &impl ConnectionTrait,
     u: &CurrentUser,
     l: &Loaded,
     code: &str,
@@ -65,16 +64,18 @@ pub async fn check_in(
             already: true,
         });
     }
-    // Read on the pool, not in the transaction: on SQLite a transaction that reads first and
-    // then writes cannot wait for the write lock (SQLITE_BUSY at once under a burst); its
-    // first statement must be the write.
+    // Read before the transaction opens: on SQLite a transaction that reads first and then
+    // writes cannot wait for the write lock (SQLITE_BUSY at once under a burst), and a read on
+    // a second pool connection while the transaction holds one deadlocks the pool once every
+    // connection is held by a check-in waiting for another.
     let s = settings(&st.db.conn, u.tenant).await?;
     let status = arrival(m.starts_at, now, s.late_after_minutes).code();
-    let recorded = dbm::check_in(c, u.tenant, m.id, inv.person_id, status, now).await?;
+    let txn = st.db.conn.begin().await?;
+    let recorded = dbm::check_in(&txn, u.tenant, m.id, inv.person_id, status, now).await?;
     if recorded {
         let after = json!({"person_id": inv.person_id, "status": status, "via": "qr", "at": now});
         super::write::audit(
-            c,
+            &txn,
             u,
             l,
             "meeting_checkin",
@@ -83,6 +84,7 @@ pub async fn check_in(
         )
         .await?;
     }
+    txn.commit().await?;
     Ok(CheckinOutcome {
         status,
         already: !recorded,
@@ -232,11 +234,7 @@ pub async fn scan(
         }
         Err(e) => return Err(e),
     };
-    let txn = st.db.conn.begin().await?;
-    let r = check_in(&st, &txn, &u, &l, &code).await;
-    if r.is_ok() {
-        txn.commit().await?;
-    }
+    let r = check_in(&st, &u, &l, &code).await;
     let title = l.meeting.title.clone();
     match r {
         Ok(o) => {

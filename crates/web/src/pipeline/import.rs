@@ -121,7 +121,7 @@ async fn check(
     let s = settings(st, u).await?;
     let today = st.clock.today();
     let nos: Vec<String> = parsed.rows.iter().map(|r| r.student_no.clone()).collect();
-    let people = dbio::by_student_nos(&st.db.conn, u.tenant, &nos).await?;
+    let people = redbranch_db::people::by_student_nos(&st.db.conn, u.tenant, &nos).await?;
     let mut names: Vec<String> = parsed
         .rows
         .iter()
@@ -260,7 +260,7 @@ async fn check(
                 // a rule violation in the preview (which an administrator may override) and not
                 // a surprise refusal when committing.
                 let (member, recommendation) =
-                    crate::league::party_facts(st, &st.db.conn, u, person).await?;
+                    crate::league::party_facts(&st.db.conn, u, person).await?;
                 facts.league_member = member;
                 facts.recommendation = recommendation;
             }

@@ -199,7 +199,7 @@ pub async fn record_step(
         })
         .collect();
     let (league_member, recommendation) = if step == Step::RecommendActivist {
-        crate::league::party_facts(st, c, u, person).await?
+        crate::league::party_facts(c, u, person).await?
     } else {
         (false, None)
     };
