@@ -19,6 +19,7 @@ pub mod league;
 pub mod lessons;
 pub mod links;
 pub mod mall;
+pub mod matches;
 pub mod meetings;
 pub mod notices;
 pub mod points;

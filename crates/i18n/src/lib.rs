@@ -60,8 +60,8 @@ macro_rules! files {
     };
 }
 
-const ZH: &[(&str, &str)] = files!("zh-CN": "common", "people", "roster", "web", "orgs", "members", "api", "pipeline", "pipeline_ui", "pipeline_io", "league", "league_ui", "dossier", "questions", "quiz", "exams", "meetings", "elections", "appraisal", "courses", "links", "points", "mall", "lessons", "tasks", "notices");
-const EN: &[(&str, &str)] = files!("en": "common", "people", "roster", "web", "orgs", "members", "api", "pipeline", "pipeline_ui", "pipeline_io", "league", "league_ui", "dossier", "questions", "quiz", "exams", "meetings", "elections", "appraisal", "courses", "links", "points", "mall", "lessons", "tasks", "notices");
+const ZH: &[(&str, &str)] = files!("zh-CN": "common", "people", "roster", "web", "orgs", "members", "api", "pipeline", "pipeline_ui", "pipeline_io", "league", "league_ui", "dossier", "questions", "quiz", "matches", "exams", "meetings", "elections", "appraisal", "courses", "links", "points", "mall", "lessons", "tasks", "notices");
+const EN: &[(&str, &str)] = files!("en": "common", "people", "roster", "web", "orgs", "members", "api", "pipeline", "pipeline_ui", "pipeline_io", "league", "league_ui", "dossier", "questions", "quiz", "matches", "exams", "meetings", "elections", "appraisal", "courses", "links", "points", "mall", "lessons", "tasks", "notices");
 
 type Table = HashMap<String, String>;
 

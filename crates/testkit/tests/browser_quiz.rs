@@ -1,6 +1,7 @@
 //! Browser tests at a phone width (390 px), on both databases: a student takes the daily quiz and
 //! a branch exam with plain forms, answering by reading each question as a person would; the
-//! marked round and the exam result (with its credits) are what they see afterwards.
+//! marked round and the exam result (with its credits) are what they see afterwards; and a live
+//! 1-v-1 match drawn from the match socket, tapped through to the result.
 
 use anyhow::{Context, ensure};
 use redbranch_testkit::browser::{
@@ -145,4 +146,78 @@ async fn branch_exam(app: &TestApp, c: Client) -> anyhow::Result<()> {
 both_backends!(
     a_student_takes_a_branch_exam_on_a_phone_and_earns_credits,
     |app: TestApp| async move { in_browser(&app, Screen::Phone, branch_exam).await }
+);
+
+/// The student plays a 1-v-1 match on the phone against a secretary playing through the API,
+/// who answers every question wrong: each question is drawn from the socket, answered by
+/// tapping, and the result shows first place and the points.
+async fn duel(app: &TestApp, c: Client) -> anyhow::Result<()> {
+    let c = &c;
+    let school = app.session("school").await;
+    seed_bank(app, &school, app.world.org("P").id, "党章题库").await;
+    let sec = app.session("seca").await;
+    sign_in_as(app, c, "stua").await?;
+    c.goto(&app.url("/quiz")).await?;
+    tap(c, &c.find(Locator::Id("to-matches")).await?).await?;
+    tap(c, &c.find(Locator::Id("play-duel")).await?).await?;
+    eventually("the room waits for an opponent", || async {
+        Ok(text(c, "#match-status").await?.contains("等待对手加入"))
+    })
+    .await?;
+    let (status, room) = app
+        .post_json(&sec, "/api/v1/matches", json!({"size": "duel"}))
+        .await;
+    ensure!(status == 201, "the secretary joins: {room}");
+    let id = room["id"].as_i64().context("room id")?;
+    eventually("the countdown shows", || async {
+        Ok(text(c, "#match-status").await?.contains("秒后开始"))
+    })
+    .await?;
+    app.clock.advance(4);
+    for i in 1..=5 {
+        let status_line = format!("第 {i} / 5 题");
+        eventually(&format!("question {i} opens"), || async {
+            Ok(text(c, "#match-status").await?.contains(&status_line)
+                && !c.find_all(Locator::Id("match-submit")).await?.is_empty())
+        })
+        .await?;
+        ensure!(answer_all(c).await? == 1, "one question at a time");
+        if i == 1 {
+            screenshot(app, c, "phone-match-question.png").await?;
+        }
+        tap(c, &c.find(Locator::Id("match-submit")).await?).await?;
+        eventually("the answer is acknowledged", || async {
+            Ok(text(c, "#match-question").await?.contains("答对"))
+        })
+        .await?;
+        let (_, v) = app.get_json(&sec, &format!("/api/v1/matches/{id}")).await;
+        let (status, out) = app
+            .post_json(
+                &sec,
+                &format!("/api/v1/matches/{id}/answer"),
+                redbranch_testkit::quizkit::answer(&v["question"], false),
+            )
+            .await;
+        ensure!(status == 200 && out["correct"] == false, "the secretary answers: {out}");
+    }
+    eventually("the result shows", || async {
+        Ok(text(c, "#match-status").await?.contains("对战结束"))
+    })
+    .await?;
+    let players = text(c, "#match-players").await?;
+    ensure!(
+        players.contains("第 1 名") && players.contains("积分 +10") && players.contains("第 2 名"),
+        "players: {players}"
+    );
+    ensure!(
+        c.find_all(Locator::Css("#match-closed .question")).await?.len() == 5,
+        "every question is shown with its answer after the match"
+    );
+    screenshot(app, c, "phone-match-result.png").await?;
+    Ok(())
+}
+
+both_backends!(
+    a_student_plays_a_duel_on_a_phone,
+    |app: TestApp| async move { in_browser(&app, Screen::Phone, duel).await }
 );

@@ -37,6 +37,11 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../../../assets/vendor/htmx.min.js"),
     },
     Asset {
+        name: "match.js",
+        mime: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../../assets/match.js"),
+    },
+    Asset {
         name: "ballot.js",
         mime: "text/javascript; charset=utf-8",
         body: include_bytes!("../../../assets/ballot.js"),

@@ -22,6 +22,7 @@ pub mod league;
 pub mod lessons;
 pub mod links;
 pub mod mall;
+pub mod matches;
 pub mod meetings;
 pub mod members;
 pub mod notices;
@@ -107,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .merge(dossier::routes())
         .merge(questions::routes())
         .merge(quiz::routes())
+        .merge(matches::routes())
         .merge(exams::routes())
         .merge(meetings::routes())
         .merge(elections::routes())

@@ -25,7 +25,9 @@ pub fn field_message(locale: Locale, e: &redbranch_domain::error::FieldError) ->
     tr_args(locale, e.code, &args)
 }
 
-fn api_body(locale: Locale, info: &ErrorInfo) -> Response {
+/// The `{"error": {code, message, fields}}` body of an error, in `locale` (the API's, and the
+/// match socket's error message).
+pub fn error_body(locale: Locale, info: &ErrorInfo) -> serde_json::Value {
     let fields: Vec<_> = info
         .fields
         .iter()
@@ -37,8 +39,11 @@ fn api_body(locale: Locale, info: &ErrorInfo) -> Response {
             })
         })
         .collect();
-    let body = json!({"error": {"code": info.code, "message": tr(locale, &format!("error.{}", info.code)), "fields": fields}});
-    (info.status, Json(body)).into_response()
+    json!({"error": {"code": info.code, "message": tr(locale, &format!("error.{}", info.code)), "fields": fields}})
+}
+
+fn api_body(locale: Locale, info: &ErrorInfo) -> Response {
+    (info.status, Json(error_body(locale, info))).into_response()
 }
 
 /// An error before the request context exists (the context itself failed).

@@ -47,6 +47,7 @@ mod m0009_votes;
 mod m0010_quiz;
 mod m0011_points;
 mod m0012_courses;
+mod m0013_matches;
 
 use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_courses::Migration),
             Box::new(m0011_points::Migration),
             Box::new(m0008_tasks_notices::Migration),
+            Box::new(m0013_matches::Migration),
         ]
     }
 }

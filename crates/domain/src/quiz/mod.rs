@@ -89,6 +89,10 @@ pub struct QuizSettings {
     pub topic_count: usize,
     /// Longest challenge: questions served before a flawless run ends by itself.
     pub challenge_max: usize,
+    /// Questions in a live match. 学习强国 (2023): 5.
+    pub match_questions: usize,
+    /// Seconds each match question stays open.
+    pub match_seconds: i64,
 }
 
 impl Default for QuizSettings {
@@ -98,6 +102,8 @@ impl Default for QuizSettings {
             weekly_count: 10,
             topic_count: 10,
             challenge_max: 30,
+            match_questions: 5,
+            match_seconds: 15,
         }
     }
 }
@@ -111,6 +117,15 @@ impl QuizSettings {
             QuizMode::Challenge => self.challenge_max,
         }
         .clamp(1, 100)
+    }
+
+    /// The clock of a live match, within sane bounds.
+    pub fn match_clock(&self) -> crate::matches::MatchClock {
+        crate::matches::MatchClock {
+            questions: self.match_questions.clamp(1, 20),
+            question_seconds: self.match_seconds.clamp(5, 120),
+            ..Default::default()
+        }
     }
 }
 

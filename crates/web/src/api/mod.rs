@@ -14,6 +14,7 @@ mod league;
 mod lessons;
 mod links;
 mod mall;
+mod matches;
 mod me;
 mod meetings;
 mod meetings_openapi;
@@ -72,6 +73,7 @@ pub fn routes() -> Router<AppState> {
         .merge(dossier::routes())
         .merge(questions::routes())
         .merge(quiz::routes())
+        .merge(matches::routes())
         .merge(exams::routes())
         .merge(meetings::routes())
         .merge(elections::routes())

@@ -363,6 +363,7 @@ fn base_document() -> Value {
     crate::pipeline::io_routes::document_paths(&mut doc);
     super::dossier::document_openapi(&mut doc);
     super::quiz_openapi::document_paths(&mut doc);
+    super::matches::document_openapi(&mut doc);
     super::meetings_openapi::document_openapi(&mut doc);
     super::elections::document_openapi(&mut doc);
     super::links::document_openapi(&mut doc);
