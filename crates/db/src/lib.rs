@@ -60,6 +60,8 @@ impl Db {
     /// concurrent writers wait instead of failing. Its file is memory-mapped: every pooled
     /// connection then reads pages from the one shared OS page cache instead of through a
     /// `read()` per page into its own small cache, which made a list page six times slower.
+    /// Temporary tables and indices (sorts, statement journals) stay in memory rather than in
+    /// files created and deleted per statement.
     pub async fn connect(url: &str, max_connections: u32) -> Result<Self, DbError> {
         let mut opts = ConnectOptions::new(url.to_string());
         opts.max_connections(max_connections)
@@ -74,6 +76,7 @@ impl Db {
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10))
                     .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string())
+                    .pragma("temp_store", "memory")
                     .create_if_missing(true)
             });
         }

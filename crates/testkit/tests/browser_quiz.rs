@@ -198,7 +198,10 @@ async fn duel(app: &TestApp, c: Client) -> anyhow::Result<()> {
                 redbranch_testkit::quizkit::answer(&v["question"], false),
             )
             .await;
-        ensure!(status == 200 && out["correct"] == false, "the secretary answers: {out}");
+        ensure!(
+            status == 200 && out["correct"] == false,
+            "the secretary answers: {out}"
+        );
     }
     eventually("the result shows", || async {
         Ok(text(c, "#match-status").await?.contains("对战结束"))
@@ -210,7 +213,10 @@ async fn duel(app: &TestApp, c: Client) -> anyhow::Result<()> {
         "players: {players}"
     );
     ensure!(
-        c.find_all(Locator::Css("#match-closed .question")).await?.len() == 5,
+        c.find_all(Locator::Css("#match-closed .question"))
+            .await?
+            .len()
+            == 5,
         "every question is shown with its answer after the match"
     );
     screenshot(app, c, "phone-match-result.png").await?;

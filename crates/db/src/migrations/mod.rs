@@ -48,6 +48,7 @@ mod m0010_quiz;
 mod m0011_points;
 mod m0012_courses;
 mod m0013_matches;
+mod m0014_compliance_indexes;
 
 use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_points::Migration),
             Box::new(m0008_tasks_notices::Migration),
             Box::new(m0013_matches::Migration),
+            Box::new(m0014_compliance_indexes::Migration),
         ]
     }
 }

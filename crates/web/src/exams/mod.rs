@@ -418,17 +418,7 @@ pub async fn submit(
     let pass = passed(score, a.total, exam.pass_percent);
     let txn = st.db.conn.begin().await?;
     dbexams::submit(&txn, a.id, &given, (score, pass), now).await?;
-    for g in given.iter().filter(|g| !g.correct) {
-        dbquiz::add_wrong(
-            &txn,
-            u.tenant,
-            u.user_id,
-            g.question_id,
-            &g.given.join("、"),
-            now,
-        )
-        .await?;
-    }
+    dbquiz::add_wrong(&txn, u.tenant, u.user_id, &given, now).await?;
     let mut credited = false;
     if let (true, Some(person)) = (pass && exam.credit_tenths > 0, u.person_id) {
         credited = dbexams::award(

@@ -214,17 +214,7 @@ async fn book_wrong(
     given: &[Given],
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    for g in given.iter().filter(|g| !g.correct) {
-        dbquiz::add_wrong(
-            c,
-            u.tenant,
-            u.user_id,
-            g.question_id,
-            &g.given.join("、"),
-            now,
-        )
-        .await?;
-    }
+    dbquiz::add_wrong(c, u.tenant, u.user_id, given, now).await?;
     Ok(())
 }
 
