@@ -85,6 +85,15 @@ pub enum JobsWhat {
         #[arg(long)]
         date: Option<String>,
     },
+    /// Notices: remind those who have not read a notice published `auto_remind_after_days` ago
+    /// (once per notice; e-mail too when `[smtp]` is set).
+    Reminders {
+        #[arg(long, default_value = "demo")]
+        tenant: String,
+        /// The day to run for (YYYY-MM-DD); today in Beijing time by default.
+        #[arg(long)]
+        date: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -127,11 +127,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         } => {
             let (db, _) = open(&s).await?;
             let t = tenant(&db, &code).await?;
-            let day = match date {
-                Some(d) => redbranch_domain::dates::parse_date(&d)
-                    .with_context(|| format!("日期格式应为 YYYY-MM-DD / bad date: {d}"))?,
-                None => redbranch_web::clock::Clock::default().today(),
-            };
+            let day = job_day(date)?;
             let started = std::time::Instant::now();
             let run = redbranch_web::pipeline::due::run_due(&db, t, day, true)
                 .await
@@ -150,6 +146,26 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
                 run.notifications,
                 started.elapsed().as_secs_f64(),
             );
+            Ok(())
+        }
+        Command::Jobs {
+            what: JobsWhat::Reminders { tenant: code, date },
+        } => {
+            let (db, crypto) = open(&s).await?;
+            let t = tenant(&db, &code).await?;
+            let day = job_day(date)?;
+            let st = AppState::new(db, crypto, web_settings(&s));
+            let run = redbranch_web::notices::remind::run_reminders(&st, t, day, true)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?
+                .unwrap_or_default();
+            println!(
+                "{day}：提醒了 {} 条通知的 {} 人 / reminded {} people of {} notices",
+                run.notices, run.reminded, run.reminded, run.notices
+            );
+            // E-mail is sent by background tasks after each commit. Wait a little before the
+            // process ends them; the in-app reminders are stored whatever the mail server does.
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
             Ok(())
         }
         Command::Audit {
@@ -337,4 +353,13 @@ fn initial_password() -> String {
     }
     p.push('!');
     p
+}
+
+/// The day a job runs for: `--date` (YYYY-MM-DD), or today in Beijing time.
+fn job_day(date: Option<String>) -> anyhow::Result<chrono::NaiveDate> {
+    Ok(match date {
+        Some(d) => redbranch_domain::dates::parse_date(&d)
+            .with_context(|| format!("日期格式应为 YYYY-MM-DD / bad date: {d}"))?,
+        None => redbranch_web::clock::Clock::default().today(),
+    })
 }
