@@ -137,7 +137,7 @@ async fn list_credits(
     let id = parse_id(&raw)?;
     let person = dbpeople::get(&st.db.conn, u.tenant, PersonId(id)).await?;
     if u.person_id != Some(person.id) {
-        let orgs = PersonOrgs::of(&st, u.tenant, &person).await?;
+        let orgs = PersonOrgs::of(&st.db.conn, u.tenant, &person).await?;
         orgs.ensure(&u.grants, Permission::ViewMembers)
             .map_err(AppError::from)?;
     }

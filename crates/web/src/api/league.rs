@@ -79,7 +79,7 @@ pub async fn record_league_step(
     body: Bytes,
 ) -> AppResult<(StatusCode, Json<Value>)> {
     let person = dbpeople::get(&st.db.conn, u.tenant, PersonId(parse_id(&raw)?)).await?;
-    let orgs = PersonOrgs::of(&st, u.tenant, &person).await?;
+    let orgs = PersonOrgs::of(&st.db.conn, u.tenant, &person).await?;
     ensure_league(&orgs, &u.grants, Permission::RecordPipeline)?;
     let req: LeagueRequest = parse_json(&body)?;
     let s = league::settings(&st, &u).await?;

@@ -98,7 +98,7 @@ pub async fn person_for(
 ) -> AppResult<(Person, PersonOrgs, Access)> {
     let id = parse_id(raw)?;
     let person = dbpeople::get(&st.db.conn, u.tenant, PersonId(id)).await?;
-    let orgs = PersonOrgs::of(st, u.tenant, &person).await?;
+    let orgs = PersonOrgs::of(&st.db.conn, u.tenant, &person).await?;
     let cultivators =
         redbranch_db::dossier::cultivators_of(&st.db.conn, u.tenant, PersonId(id)).await?;
     let access = Access {

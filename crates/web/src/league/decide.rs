@@ -36,7 +36,7 @@ pub async fn decide_recommendation(
 ) -> AppResult<()> {
     let (rec, meeting) = dbleague::get_recommendation(c, u.tenant, id).await?;
     let person = dbpeople::get(c, u.tenant, PersonId(rec.person_id)).await?;
-    let orgs = PersonOrgs::of(st, u.tenant, &person).await?;
+    let orgs = PersonOrgs::of(c, u.tenant, &person).await?;
     let party = orgs
         .party
         .as_ref()

@@ -22,7 +22,7 @@ use crate::state::AppState;
 /// The paths of the caller's own orgs (what decides which items they are offered).
 pub async fn my_paths(st: &AppState, u: &CurrentUser) -> AppResult<(PersonId, Vec<OrgPath>)> {
     let person = my_person(st, u).await?;
-    let orgs = crate::members::PersonOrgs::of(st, u.tenant, &person).await?;
+    let orgs = crate::members::PersonOrgs::of(&st.db.conn, u.tenant, &person).await?;
     let paths = [orgs.party, orgs.league]
         .into_iter()
         .flatten()

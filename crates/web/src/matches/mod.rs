@@ -79,23 +79,6 @@ pub struct MatchView {
     pub closed: Vec<MarkedView>,
 }
 
-impl MatchView {
-    /// What changes what a player should see (not the countdown): pushed over the socket when
-    /// it differs from the last one sent.
-    pub fn version(&self) -> String {
-        let answered: Vec<bool> = self.players.iter().map(|p| p.answered).collect();
-        let scores: Vec<i64> = self.players.iter().map(|p| p.score).collect();
-        format!(
-            "{:?}|{}|{:?}|{:?}|{}",
-            self.phase,
-            self.players.len(),
-            answered,
-            scores,
-            self.my_answer.is_some()
-        )
-    }
-}
-
 /// The clock a room runs on (its own question time, fixed when it opened).
 pub fn clock_of(r: &Room) -> MatchClock {
     MatchClock {
@@ -225,19 +208,25 @@ pub async fn leave(st: &AppState, u: &CurrentUser, id: i64) -> AppResult<()> {
 /// Brings a room up to date: closes questions whose time is up (several, if nobody looked for
 /// a while), finishes the match, or closes a room nobody joined. Safe on every node at once:
 /// each move is a guarded UPDATE that only one of them wins.
-pub async fn tick(st: &AppState, mut room: Room) -> AppResult<Room> {
+pub async fn tick(st: &AppState, room: Room) -> AppResult<Room> {
+    Ok(settle(st, room).await?.0)
+}
+
+/// [`tick`], also saying how many have answered the open question (0 when none is open).
+pub async fn settle(st: &AppState, mut room: Room) -> AppResult<(Room, usize)> {
     let tenant = redbranch_db::tenants::TenantId(room.tenant_id);
+    let mut answered = 0;
     for _ in 0..64 {
         let s = stored(&room);
         let clock = clock_of(&room);
         let now = st.clock.now();
-        let answered = match phase(&s, &clock, now) {
+        answered = match phase(&s, &clock, now) {
             Phase::Question { index, .. } => dbm::answered(&st.db.conn, room.id, index).await?,
             _ => 0,
         };
         let players = usize::try_from(room.seats).unwrap_or(0);
         match next_step(&s, &clock, players, answered, now) {
-            None => return Ok(room),
+            None => return Ok((room, answered)),
             Some(Step::Abandon) => {
                 dbm::abandon(&st.db.conn, room.id, now).await?;
             }
@@ -248,7 +237,15 @@ pub async fn tick(st: &AppState, mut room: Room) -> AppResult<Room> {
         }
         room = dbm::room(&st.db.conn, tenant, room.id).await?;
     }
-    Ok(room)
+    Ok((room, answered))
+}
+
+/// What a player of `room` sees that can change, short of reading the players and answers:
+/// the phase (which turns by the clock alone), the seats, and the answers to the open question
+/// (scores only change with those). The socket rebuilds the view only when this changes.
+pub fn fingerprint(st: &AppState, room: &Room, answered: usize) -> String {
+    let ph = phase(&stored(room), &clock_of(room), st.clock.now());
+    format!("{ph:?}|{}|{answered}", room.seats)
 }
 
 /// Ends a match: places by score (then by time on right answers) and each player's points,

@@ -19,7 +19,7 @@ use redbranch_domain::matches::Phase;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{MatchView, answer, leave, load, view};
+use super::{MatchView, answer, fingerprint, leave, load, settle, view};
 use crate::error::{AppError, AppResult};
 use crate::orgs::parse_id;
 use crate::page::Ctx;
@@ -112,19 +112,17 @@ async fn serve(
             }
             _ = poll.tick() => {}
         }
-        match current(&st, &u, id).await {
-            Ok(v) => {
+        match current(&st, &u, id, &sent).await {
+            Ok(None) => {}
+            Ok(Some((v, version))) => {
                 let over = matches!(v.phase, Phase::Finished | Phase::Abandoned);
-                let version = v.version();
-                if version != sent {
-                    if send(&mut socket, &json!({"type": "state", "match": v}))
-                        .await
-                        .is_err()
-                    {
-                        break;
-                    }
-                    sent = version;
+                if send(&mut socket, &json!({"type": "state", "match": v}))
+                    .await
+                    .is_err()
+                {
+                    break;
                 }
+                sent = version;
                 if over {
                     let _ = socket.send(Message::Close(None)).await;
                     break;
@@ -141,9 +139,21 @@ async fn serve(
     let _ = leave(&st, &u, id).await;
 }
 
-async fn current(st: &AppState, u: &CurrentUser, id: i64) -> AppResult<MatchView> {
-    let room = load(st, u, id).await?;
-    view(st, u, &room).await
+/// The room's view and its fingerprint if the fingerprint differs from `sent`; a poll that
+/// finds nothing new costs two small reads (the room, and the answers to the open question).
+async fn current(
+    st: &AppState,
+    u: &CurrentUser,
+    id: i64,
+    sent: &str,
+) -> AppResult<Option<(MatchView, String)>> {
+    let room = redbranch_db::matches::room(&st.db.conn, u.tenant, id).await?;
+    let (room, answered) = settle(st, room).await?;
+    let version = fingerprint(st, &room, answered);
+    if version == sent {
+        return Ok(None);
+    }
+    Ok(Some((view(st, u, &room).await?, version)))
 }
 
 fn error_message(locale: redbranch_i18n::Locale, e: &AppError) -> Value {

@@ -172,7 +172,7 @@ pub async fn viewable_person(
     let person =
         redbranch_db::people::get(&st.db.conn, u.tenant, redbranch_db::people::PersonId(id))
             .await?;
-    let orgs = PersonOrgs::of(st, u.tenant, &person).await?;
+    let orgs = PersonOrgs::of(&st.db.conn, u.tenant, &person).await?;
     if u.person_id != Some(person.id) {
         orgs.ensure(&u.grants, Permission::ViewMembers)?;
     }
@@ -187,10 +187,16 @@ pub struct PersonOrgs {
 }
 
 impl PersonOrgs {
-    pub async fn of(st: &AppState, tenant: TenantId, p: &Person) -> AppResult<Self> {
+    /// Read on `c`: inside a transaction, pass the transaction (a read on a second pool
+    /// connection while one is held can exhaust the pool under load).
+    pub async fn of(
+        c: &impl redbranch_db::ConnectionTrait,
+        tenant: TenantId,
+        p: &Person,
+    ) -> AppResult<Self> {
         let load = |id: Option<i64>| async move {
             match id {
-                Some(id) => match dborg::get(&st.db.conn, tenant, OrgId(id)).await {
+                Some(id) => match dborg::get(c, tenant, OrgId(id)).await {
                     Ok(o) => Ok(Some(o)),
                     Err(redbranch_db::DbError::NotFound) => Ok(None),
                     Err(e) => Err(AppError::from(e)),

@@ -24,7 +24,7 @@ pub async fn reveal_id_card(
 ) -> AppResult<Response> {
     let id = parse_id(&raw)?;
     let person = dbpeople::get(&st.db.conn, u.tenant, PersonId(id)).await?;
-    let orgs = PersonOrgs::of(&st, u.tenant, &person).await?;
+    let orgs = PersonOrgs::of(&st.db.conn, u.tenant, &person).await?;
     orgs.ensure(&u.grants, Permission::RevealIdCard)?;
     let org_path = orgs
         .party

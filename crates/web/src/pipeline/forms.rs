@@ -159,7 +159,7 @@ pub async fn person_form(
     Path((raw, form)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let person = dbpeople::get(&st.db.conn, u.tenant, PersonId(parse_id(&raw)?)).await?;
-    let orgs = PersonOrgs::of(&st, u.tenant, &person).await?;
+    let orgs = PersonOrgs::of(&st.db.conn, u.tenant, &person).await?;
     orgs.ensure(&u.grants, Permission::ViewMembers)?;
     let steps = dbpipeline::steps_of(&st.db.conn, u.tenant, PersonId(person.id)).await?;
     let row = |s: Step| steps.iter().find(|(x, _)| *x == s).map(|(_, r)| r);

@@ -36,7 +36,7 @@ pub async fn viewer_paths(st: &AppState, u: &CurrentUser) -> AppResult<Vec<OrgPa
         return Ok(Vec::new());
     };
     let person = dbpeople::get(&st.db.conn, u.tenant, PersonId(pid)).await?;
-    let orgs = PersonOrgs::of(st, u.tenant, &person).await?;
+    let orgs = PersonOrgs::of(&st.db.conn, u.tenant, &person).await?;
     Ok([orgs.party, orgs.league]
         .into_iter()
         .flatten()
