@@ -106,6 +106,7 @@ pub fn router(state: AppState) -> Router {
             get(pipeline::show_pipeline_page).post(pipeline::submit_step),
         )
         .merge(dossier::routes())
+        .merge(league::routes())
         .merge(questions::routes())
         .merge(quiz::routes())
         .merge(matches::routes())

@@ -136,7 +136,8 @@ fn league_schemas(m: &mut serde_json::Map<String, Value>) {
     m.insert("Recommendation".into(), json!({"type": "object", "properties": {
         "id": {"type": "integer"}, "person_id": {"type": "integer"}, "yes": {"type": "integer"}, "passed": {"type": "boolean"},
         "meeting_id": {"type": "integer"}, "org_id": {"type": "integer"}, "held_on": {"type": "string", "format": "date"},
-        "valid_until": date, "decision": {"type": "string", "enum": ["accepted", "declined"], "nullable": true}, "decided_on": date}}));
+        "valid_until": date, "decision": {"type": "string", "enum": ["accepted", "declined"], "nullable": true}, "decided_on": date,
+        "decision_reason": {"type": "string", "nullable": true}}}));
     m.insert("RecommendationMeeting".into(), json!({"type": "object", "properties": {
         "id": {"type": "integer"}, "org_id": {"type": "integer"}, "held_on": {"type": "string", "format": "date"},
         "entitled": {"type": "integer"}, "present": {"type": "integer"},
@@ -158,7 +159,8 @@ fn league_schemas(m: &mut serde_json::Map<String, Value>) {
         "candidates": {"type": "array", "items": {"type": "object", "required": ["person_id", "yes"], "properties": {
             "person_id": {"type": "integer"}, "yes": {"type": "integer"}}}}}}));
     m.insert("RecommendationDecision".into(), json!({"type": "object", "required": ["decision", "on"], "properties": {
-        "decision": {"type": "string", "enum": ["accepted", "declined"]}, "on": {"type": "string"}}}));
+        "decision": {"type": "string", "enum": ["accepted", "declined"]}, "on": {"type": "string"},
+        "reason": {"type": "string", "maxLength": 500, "description": "Why not accepted: required with declined"}}}));
 }
 
 fn league_paths(paths: &mut Value) {

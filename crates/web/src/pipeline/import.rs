@@ -26,7 +26,6 @@ use super::{RecordRequest, record_step, settings};
 use crate::error::AppResult;
 use crate::import::IssueLine;
 use crate::members::PersonOrgs;
-use crate::render::field_message;
 use crate::session::CurrentUser;
 use crate::state::AppState;
 
@@ -71,7 +70,7 @@ fn line(locale: Locale, row: &PipelineRow, column: &str, e: &FieldError) -> Issu
         sheet: row.sheet.clone(),
         row: row.row,
         column: column.to_string(),
-        message: format!("{}：{}", tr(locale, e.field), field_message(locale, e)),
+        message: crate::render::field_line(locale, e),
     }
 }
 
@@ -111,11 +110,7 @@ async fn check(
             sheet: i.sheet.clone(),
             row: i.row,
             column: i.column.clone().unwrap_or_default(),
-            message: format!(
-                "{}：{}",
-                tr(locale, i.error.field),
-                field_message(locale, &i.error)
-            ),
+            message: crate::render::field_line(locale, &i.error),
         })
         .collect();
     let s = settings(st, u).await?;
