@@ -15,7 +15,7 @@ fn error_responses() -> Value {
     })
 }
 
-pub(super) fn with_errors(ok: Value) -> Value {
+pub(crate) fn with_errors(ok: Value) -> Value {
     let mut r = error_responses();
     if let (Some(map), Some(ok)) = (r.as_object_mut(), ok.as_object()) {
         for (k, v) in ok {
@@ -25,7 +25,7 @@ pub(super) fn with_errors(ok: Value) -> Value {
     r
 }
 
-pub(super) fn id_param() -> Value {
+pub(crate) fn id_param() -> Value {
     json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64", "minimum": 1}})
 }
 
@@ -363,6 +363,7 @@ fn base_document() -> Value {
         }
     });
     crate::pipeline::io_routes::document_paths(&mut doc);
+    crate::discipline::document_paths(&mut doc);
     super::dossier::document_openapi(&mut doc);
     super::quiz_openapi::document_paths(&mut doc);
     super::matches::document_openapi(&mut doc);
@@ -421,6 +422,7 @@ mod tests {
             "/api/v1/members/{id}/league",
             "/api/v1/orgs/{id}/recommendations",
             "/api/v1/recommendations/{id}/decision",
+            "/api/v1/members/{id}/discipline",
             "/api/v1/members/{id}/dossier",
             "/api/v1/members/{id}/documents",
             "/api/v1/members/{id}/documents/{doc}",

@@ -125,6 +125,10 @@ async fn check(
     names.sort();
     names.dedup();
     let named = dbio::by_names(&st.db.conn, u.tenant, &names).await?;
+    // Everyone named may be an introducer: their discipline records, read once for the file.
+    let named_ids: Vec<i64> = named.values().flatten().map(|p| p.id).collect();
+    let discipline =
+        redbranch_db::discipline::records_of_people(&st.db.conn, u.tenant, &named_ids).await?;
     let ids: Vec<i64> = people.values().map(|p| p.id).collect();
     let recorded = dbio::steps_of_many(&st.db.conn, u.tenant, &ids).await?;
     let org_of = PersonOrgs::of_many(st, u.tenant, people.values()).await?;
@@ -195,13 +199,16 @@ async fn check(
             .map(|p| p.id)
             .collect();
         let introducer_people = resolve(&row.introducers, INTRODUCERS, "field.introducers");
+        // 细则 第十四条 on the day the file gives for step 9 (without it, no introducers are
+        // recorded and the flag is never read).
+        let introduced_on = row.dates.get(&Step::AssignIntroducers).copied();
         let introducers: Vec<Introducer> = introducer_people
             .iter()
             .map(|p| Introducer {
                 status: PoliticalStatus::from_code(&p.political_status)
                     .unwrap_or(PoliticalStatus::Masses),
-                // As in record_step: discipline records do not exist yet.
-                under_probation_discipline: false,
+                under_probation_discipline: introduced_on
+                    .is_some_and(|on| crate::discipline::under_probation_in(&discipline, p.id, on)),
             })
             .collect();
         let introducer_ids: Vec<i64> = introducer_people.iter().map(|p| p.id).collect();
