@@ -45,6 +45,10 @@ pub struct ImportReport {
     pub issues: Vec<IssueLine>,
     /// Past violations of a rule: committed only by an administrator with a reason.
     pub violations: Vec<IssueLine>,
+    /// Flagged, not refused: a candidate leaving within 3 months of the 支部大会 (细则 第十九条).
+    /// Reports stored before this field existed read as none.
+    #[serde(default)]
+    pub flags: Vec<IssueLine>,
     /// Steps recorded, once committed.
     pub committed: Option<usize>,
     /// Why the file or the commit was refused as a whole.
@@ -268,7 +272,17 @@ async fn check(
             }
             steps.push((*step, facts));
         }
-        let refused = s.replay(&already, &steps);
+        let (refused, flagged) = s.replay_flagged(&already, &steps);
+        for (step, r) in &flagged {
+            let e = FieldError {
+                field: "field.pipeline_step",
+                code: r.key(),
+                args: r.args.clone(),
+            };
+            report
+                .flags
+                .push(line(locale, &row, &header_of(locale, *step), &e));
+        }
         for (step, r) in &refused {
             let e = FieldError {
                 field: "field.pipeline_step",
@@ -341,7 +355,9 @@ fn request_for(
         publicity_end: (step == Step::AdmissionMeeting)
             .then(|| row.publicity.map(|(_, e)| e.to_string()))
             .flatten(),
-        leaving_on: None,
+        leaving_on: (step == Step::AdmissionMeeting)
+            .then(|| row.leaving_on.map(|d| d.to_string()))
+            .flatten(),
         override_reason: None,
     }
 }
@@ -473,6 +489,7 @@ pub fn template() -> AppResult<Vec<u8>> {
         cols::TRAINING_HOURS,
         cols::PUBLICITY_START,
         cols::PUBLICITY_END,
+        cols::LEAVING_ON,
     ]);
     headers.extend(cols::ADMISSION_VOTE);
     headers.extend(cols::CONVERSION_VOTE);
