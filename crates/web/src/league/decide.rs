@@ -51,6 +51,11 @@ pub async fn decide_recommendation(
     u.grants
         .ensure(Permission::RecordPipeline, &party.org_path())?;
 
+    // Decided once: a second decision is the conflict whatever it says (the update below
+    // guards the race; this answers before the form's own faults are weighed).
+    if rec.decision.is_some() {
+        return Err(AppError::Conflict("already_decided"));
+    }
     let mut errs = FieldErrors::default();
     let decision = match req.decision.trim() {
         ACCEPTED => Some(ACCEPTED),
