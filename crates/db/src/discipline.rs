@@ -124,3 +124,40 @@ pub async fn insert(
     .insert(c)
     .await?)
 }
+
+/// One record of one person (a record of someone else, or of another school, is not found).
+pub async fn get(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    person: PersonId,
+    id: i64,
+) -> Result<DisciplineRow, DbError> {
+    records::Entity::find_by_id(id)
+        .filter(records::Column::TenantId.eq(tenant.0))
+        .filter(records::Column::PersonId.eq(person.0))
+        .one(c)
+        .await?
+        .ok_or(DbError::NotFound)
+}
+
+/// Records the restoration of Party rights on a 留党察看 that has none yet. Restored once: a
+/// second restoration is a [`DbError::Conflict`] (`already_restored`), even in a race.
+pub async fn restore(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: i64,
+    on: chrono::NaiveDate,
+) -> Result<(), DbError> {
+    use sea_orm::sea_query::Expr;
+    let done = records::Entity::update_many()
+        .col_expr(records::Column::RestoredOn, Expr::value(on))
+        .filter(records::Column::Id.eq(id))
+        .filter(records::Column::TenantId.eq(tenant.0))
+        .filter(records::Column::RestoredOn.is_null())
+        .exec(c)
+        .await?;
+    if done.rows_affected == 0 {
+        return Err(DbError::Conflict("already_restored"));
+    }
+    Ok(())
+}

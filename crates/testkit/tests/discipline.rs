@@ -146,5 +146,40 @@ both_backends!(
         let (status, list) = app.get_json(&organiser, &discipline_path(li_na)).await;
         assert_eq!(status, 200);
         assert_eq!(list["records"][0]["probation_years"], 2);
+
+        // Rights restored: not before the period's last day (2026-01-10), and once.
+        app.clock
+            .set_today(chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default());
+        let rec = list["records"][0]["id"].as_i64().unwrap_or_default();
+        let restore = format!("{page}/{rec}/restore");
+        let res = organiser
+            .0
+            .post(app.url(&restore))
+            .form(&[("_csrf", csrf.as_str()), ("restored_on", "2026-01-09")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        let html = res.text().await.unwrap();
+        assert!(html.contains("早于察看期满日 2026-01-10"), "{html:.6000}");
+        let path = format!("{}/{rec}/restore", discipline_path(li_na));
+        let (status, _) = app
+            .post_json(&sec, &path, json!({"restored_on": "2026-01-10"}))
+            .await;
+        assert_eq!(status, 403, "nor restores rights");
+        let (status, body) = app
+            .post_json(&organiser, &path, json!({"restored_on": "2026-01-10"}))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["restored_on"], "2026-01-10");
+        let (status, _) = app
+            .post_json(&organiser, &path, json!({"restored_on": "2026-01-11"}))
+            .await;
+        assert_eq!(status, 409, "restored once");
+        assert_eq!(
+            app.count("audit_log WHERE action = 'discipline_restored'")
+                .await,
+            1
+        );
     }
 );

@@ -423,6 +423,7 @@ mod tests {
             "/api/v1/orgs/{id}/recommendations",
             "/api/v1/recommendations/{id}/decision",
             "/api/v1/members/{id}/discipline",
+            "/api/v1/members/{id}/discipline/{rec}/restore",
             "/api/v1/members/{id}/dossier",
             "/api/v1/members/{id}/documents",
             "/api/v1/members/{id}/documents/{doc}",

@@ -1,5 +1,6 @@
 //! `GET|POST /api/v1/members/{id}/discipline`: a person's 党纪处分 records, and recording one
-//! (`ApprovePipeline` on the person's Party org; audited as `discipline_record`).
+//! (`ApprovePipeline` on the person's Party org; audited as `discipline_record`);
+//! `POST …/discipline/{rec}/restore`: Party rights restored after a 留党察看.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -10,7 +11,10 @@ use redbranch_db::discipline as dbdiscipline;
 use redbranch_db::people::{self as dbpeople, PersonId};
 use serde_json::{Value, json};
 
-use super::{DisciplineRequest, ensure_discipline, record_discipline, record_json};
+use super::{
+    DisciplineRequest, ensure_discipline, record_discipline, record_json,
+    restore_discipline as restore,
+};
 use crate::api::parse_json;
 use crate::error::AppResult;
 use crate::members::PersonOrgs;
@@ -55,6 +59,29 @@ pub async fn create_discipline(
     Ok((StatusCode::CREATED, Json(record_json(&row))))
 }
 
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct RestoreRequest {
+    #[serde(default)]
+    pub restored_on: String,
+}
+
+pub async fn restore_discipline(
+    State(st): State<AppState>,
+    SignedIn(u): SignedIn,
+    Path((raw, raw_rec)): Path<(String, String)>,
+    body: Bytes,
+) -> AppResult<Json<Value>> {
+    let person = dbpeople::get(&st.db.conn, u.tenant, PersonId(parse_id(&raw)?)).await?;
+    let orgs = PersonOrgs::of(&st.db.conn, u.tenant, &person).await?;
+    ensure_discipline(&orgs, &u.grants)?;
+    let rec = parse_id(&raw_rec)?;
+    let req: RestoreRequest = parse_json(&body)?;
+    let txn = st.db.conn.begin().await?;
+    let row = restore(&st, &txn, &u, (&person, &orgs), rec, &req.restored_on).await?;
+    txn.commit().await?;
+    Ok(Json(record_json(&row)))
+}
+
 /// The routes above in the OpenAPI document (added by `api::openapi::document`).
 pub fn document_paths(doc: &mut Value) {
     use crate::api::openapi::{id_param, with_errors};
@@ -87,4 +114,14 @@ pub fn document_paths(doc: &mut Value) {
             "requestBody": {"required": true, "content": json_of(&request)},
             "responses": with_errors(json!({"201": {"description": "Recorded", "content": json_of(&record)}}))},
     });
+    let rec = json!({"name": "rec", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64", "minimum": 1}});
+    let restore = json!({"type": "object", "required": ["restored_on"], "properties": {
+        "restored_on": {"type": "string", "description": "Not before the period's last day, not after today"}}});
+    let mut answers =
+        with_errors(json!({"200": {"description": "Restored", "content": json_of(&record)}}));
+    answers["409"] = json!({"description": "Already restored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    doc["paths"]["/api/v1/members/{id}/discipline/{rec}/restore"] = json!({
+        "post": {"tags": ["pipeline"], "summary": "Record that Party rights were restored after a 留党察看 (ApprovePipeline on the person's Party org; once; audited as discipline_restored)",
+            "parameters": [id_param(), rec], "requestBody": {"required": true, "content": json_of(&restore)},
+            "responses": answers}});
 }

@@ -11,7 +11,7 @@ mod api;
 mod page;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use chrono::NaiveDate;
 use redbranch_db::ConnectionTrait;
 use redbranch_db::discipline::{self as dbdiscipline, DisciplineRow, NewDiscipline};
@@ -45,6 +45,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/members/{id}/discipline",
             get(api::list_discipline).post(api::create_discipline),
+        )
+        .route(
+            "/members/{id}/discipline/{rec}/restore",
+            post(page::submit_restore),
+        )
+        .route(
+            "/api/v1/members/{id}/discipline/{rec}/restore",
+            post(api::restore_discipline),
         )
 }
 
@@ -186,6 +194,52 @@ pub async fn record_discipline(
     );
     redbranch_db::audit::append(c, u.tenant, e).await?;
     Ok(row)
+}
+
+/// Records that Party rights were restored on `raw_on` after the 留党察看 `id` of `person`:
+/// only on a 留党察看 without a restoration, not before the period's last day (党章 第四十条),
+/// not after today. Audited as `discipline_restored`. The caller has checked
+/// [`ensure_discipline`].
+pub async fn restore_discipline(
+    st: &AppState,
+    c: &impl ConnectionTrait,
+    u: &CurrentUser,
+    (person, orgs): (&Person, &PersonOrgs),
+    id: i64,
+    raw_on: &str,
+) -> AppResult<DisciplineRow> {
+    let row = dbdiscipline::get(c, u.tenant, PersonId(person.id), id).await?;
+    let Some(rule) = dbdiscipline::as_rule(&row).filter(|d| d.kind == DisciplineKind::Probation)
+    else {
+        return Err(FieldError::new("field.restored_on", "discipline.only_for_probation").into());
+    };
+    if row.restored_on.is_some() {
+        return Err(AppError::Conflict("already_restored"));
+    }
+    let mut errs = FieldErrors::default();
+    let on = date("field.restored_on", raw_on, st.clock.today(), &mut errs);
+    errs.into_result()?;
+    let Some(on) = on else {
+        return Err(AppError::BadRequest("bad_json"));
+    };
+    Discipline {
+        restored_on: Some(on),
+        ..rule
+    }
+    .check()?;
+    dbdiscipline::restore(c, u.tenant, id, on).await?;
+    let after = dbdiscipline::get(c, u.tenant, PersonId(person.id), id).await?;
+    let e = crate::audit::entry(
+        u,
+        "discipline_restored",
+        "person",
+        person.id,
+        orgs.party.as_ref().map(|o| o.org_path()),
+        Some(record_json(&row)),
+        Some(record_json(&after)),
+    );
+    redbranch_db::audit::append(c, u.tenant, e).await?;
+    Ok(after)
 }
 
 /// One record as the API returns it (and the audit entry keeps it).

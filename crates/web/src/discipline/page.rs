@@ -43,6 +43,7 @@ pub struct DisciplineForm {
 }
 
 pub struct RecordRow {
+    pub id: i64,
     pub kind: String,
     pub decided_on: String,
     /// "留党察看一年，至 2025-03-01" and the restoration, for 留党察看.
@@ -51,6 +52,10 @@ pub struct RecordRow {
     pub org: String,
     pub document_no: String,
     pub reason: String,
+    /// A 留党察看 without a restoration: the form to record one is offered.
+    pub restorable: bool,
+    /// The refusal of that form, when it was just refused.
+    pub restore_error: Option<String>,
 }
 
 #[derive(Template)]
@@ -72,6 +77,7 @@ async fn render_page(
     u: &CurrentUser,
     (person, orgs): (&Person, &PersonOrgs),
     refused: Option<(DisciplineForm, FormErrors)>,
+    restore_refused: Option<(i64, String)>,
 ) -> AppResult<Response> {
     let c = &st.db.conn;
     let mut deciders: Vec<dborg::Org> = Vec::new();
@@ -115,6 +121,12 @@ async fn render_page(
             None => String::new(),
         };
         records.push(RecordRow {
+            id: r.id,
+            restorable: r.kind == DisciplineKind::Probation.code() && r.restored_on.is_none(),
+            restore_error: restore_refused
+                .as_ref()
+                .filter(|(id, _)| *id == r.id)
+                .map(|(_, e)| e.clone()),
             kind: DisciplineKind::from_code(&r.kind)
                 .map_or_else(|| r.kind.clone(), |k| ctx.t(k.key()).to_string()),
             decided_on: r.decided_on.format("%Y-%m-%d").to_string(),
@@ -125,7 +137,7 @@ async fn render_page(
             reason: r.reason.clone(),
         });
     }
-    let status = if refused.is_some() {
+    let status = if refused.is_some() || restore_refused.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
@@ -170,7 +182,7 @@ pub async fn show_discipline(
     Path(raw): Path<String>,
 ) -> AppResult<Response> {
     let (person, orgs) = person_for(&st, &u, &raw).await?;
-    render_page(&st, &ctx, &u, (&person, &orgs), None).await
+    render_page(&st, &ctx, &u, (&person, &orgs), None, None).await
 }
 
 pub async fn submit_discipline(
@@ -210,8 +222,50 @@ pub async fn submit_discipline(
         Err(AppError::Invalid(errors)) => {
             drop(txn);
             let errors = FormErrors::new(&ctx, "discipline", &errors);
-            render_page(&st, &ctx, &u, (&person, &orgs), Some((f, errors))).await
+            render_page(&st, &ctx, &u, (&person, &orgs), Some((f, errors)), None).await
         }
         Err(e) => Err(e),
     }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RestoreForm {
+    #[serde(default)]
+    pub restored_on: String,
+}
+
+/// `POST /members/{id}/discipline/{rec}/restore`: Party rights restored after a 留党察看.
+pub async fn submit_restore(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    SignedIn(u): SignedIn,
+    Path((raw, raw_rec)): Path<(String, String)>,
+    Form(f): Form<RestoreForm>,
+) -> AppResult<Response> {
+    let (person, orgs) = person_for(&st, &u, &raw).await?;
+    let rec = parse_id(&raw_rec)?;
+    let txn = st.db.conn.begin().await?;
+    let refusal =
+        match super::restore_discipline(&st, &txn, &u, (&person, &orgs), rec, &f.restored_on).await
+        {
+            Ok(_) => {
+                txn.commit().await?;
+                return Ok(redirect_with_flash(
+                    &format!("/members/{}/discipline", person.id),
+                    "ok",
+                    "discipline.flash_restored",
+                    st.settings.cookie_secure,
+                ));
+            }
+            Err(AppError::Invalid(errors)) => errors
+                .0
+                .iter()
+                .map(|e| crate::render::field_line(ctx.locale, e))
+                .collect::<Vec<_>>()
+                .join("；"),
+            Err(AppError::Conflict(code)) => ctx.t(&format!("error.{code}")).to_string(),
+            Err(e) => return Err(e),
+        };
+    drop(txn);
+    render_page(&st, &ctx, &u, (&person, &orgs), None, Some((rec, refusal))).await
 }
