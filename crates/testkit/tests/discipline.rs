@@ -105,21 +105,20 @@ both_backends!(
 
         // The page: 留党察看 without its period is refused under the field, the text kept.
         let csrf = app.csrf(&organiser.0, &page).await;
-        let res = organiser
-            .0
-            .post(app.url(&page))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("kind", "probation"),
-                ("decided_on", "2024-01-10"),
-                ("probation_years", ""),
-                ("reason", "违反组织纪律，情节较重"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 422);
-        let html = res.text().await.unwrap();
+        let (status, html) = app
+            .post_form(
+                &organiser.0,
+                &page,
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("kind", "probation"),
+                    ("decided_on", "2024-01-10"),
+                    ("probation_years", ""),
+                    ("reason", "违反组织纪律，情节较重"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 422);
         assert!(
             html.contains("留党察看期限须为一年或二年") && html.contains("违反组织纪律，情节较重"),
             "{html:.6000}"
@@ -152,15 +151,9 @@ both_backends!(
             .set_today(chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default());
         let rec = list["records"][0]["id"].as_i64().unwrap_or_default();
         let restore = format!("{page}/{rec}/restore");
-        let res = organiser
-            .0
-            .post(app.url(&restore))
-            .form(&[("_csrf", csrf.as_str()), ("restored_on", "2026-01-09")])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 422);
-        let html = res.text().await.unwrap();
+        let form = [("_csrf", csrf.as_str()), ("restored_on", "2026-01-09")];
+        let (status, html) = app.post_form(&organiser.0, &restore, &form).await;
+        assert_eq!(status, 422);
         assert!(html.contains("早于察看期满日 2026-01-10"), "{html:.6000}");
         let path = format!("{}/{rec}/restore", discipline_path(li_na));
         let (status, _) = app

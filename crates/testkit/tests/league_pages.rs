@@ -32,18 +32,18 @@ both_backends!(
         let page = app.text(&sec, &path).await;
         assert!(page.contains("2023-03-01"), "{page:.3000}");
 
-        let res = sec
-            .post(app.url(&path))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("step", "talk"),
-                ("on", "2023-04-20"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 422);
-        let page = res.text().await.unwrap();
+        let (status, page) = app
+            .post_form(
+                &sec,
+                &path,
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("step", "talk"),
+                    ("on", "2023-04-20"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 422);
         assert!(
             page.contains("2023-04-20") && page.contains("field-error"),
             "the refusal names the rule under the form and keeps the date: {page:.4000}"
@@ -126,14 +126,8 @@ both_backends!(
                 (yes_a.as_str(), "2".to_string()),
             ]
         };
-        let res = sec
-            .post(app.url(&path))
-            .form(&meeting("1"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 422);
-        let page = res.text().await.unwrap();
+        let (status, page) = app.post_form(&sec, &path, &meeting("1")).await;
+        assert_eq!(status, 422);
         assert!(
             page.contains("至少须到 2 人，实到 1 人") && page.contains("学校推优入党办法"),
             "the quorum rule is shown with its source: {page:.5000}"
@@ -146,13 +140,8 @@ both_backends!(
         );
         assert_eq!(app.count("league_recommendation_meetings").await, 0);
 
-        let res = sec
-            .post(app.url(&path))
-            .form(&meeting("3"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 303);
+        let (status, _) = app.post_form(&sec, &path, &meeting("3")).await;
+        assert_eq!(status, 303);
         let page = app.text(&sec, &path).await;
         assert!(
             page.contains("2024-10-08") && page.contains("推优大会通过") && page.contains("待党支部决定"),
@@ -172,19 +161,13 @@ both_backends!(
         let rec = app.scalar("SELECT MAX(id) FROM league_recommendations").await;
         let action = format!("{decide}/{rec}/decision");
         let csrf = app.csrf(&com, &decide).await;
-        let res = com
-            .post(app.url(&action))
-            .form(&[
+        let (status, page) = app.post_form(&com, &action, &[
                 ("_csrf", csrf.as_str()),
                 ("on", "2024-10-09"),
                 ("reason", ""),
                 ("decision", "declined"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 422);
-        let page = res.text().await.unwrap();
+            ]).await;
+        assert_eq!(status, 422);
         assert!(
             page.contains("不接受推优须写明理由") && page.contains("value=\"2024-10-09\""),
             "{page:.4000}"
