@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod courses;
 pub mod crypto;
+pub mod discipline;
 pub mod dossier;
 pub mod elections;
 pub mod error;

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod authz;
 pub mod courses;
 pub mod dates;
+pub mod discipline;
 pub mod dossier;
 pub mod elections;
 pub mod error;

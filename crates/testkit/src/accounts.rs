@@ -66,6 +66,24 @@ impl TestApp {
         (status, res.json().await.unwrap_or(serde_json::Value::Null))
     }
 
+    /// A form `POST` to `path` (a page, not the API): the status and the page it answers with,
+    /// for asserting what a refused form shows.
+    pub async fn post_form<F: serde::Serialize + ?Sized>(
+        &self,
+        c: &reqwest::Client,
+        path: &str,
+        form: &F,
+    ) -> (u16, String) {
+        let res = c
+            .post(self.url(path))
+            .form(form)
+            .send()
+            .await
+            .expect("POST");
+        let status = res.status().as_u16();
+        (status, res.text().await.unwrap_or_default())
+    }
+
     /// `POST path` with a multipart body: the status and the JSON answer (`null` if none).
     pub async fn post_multipart(
         &self,

@@ -314,3 +314,20 @@ pub async fn tap(c: &Client, css: &str) -> anyhow::Result<()> {
     el.click().await?;
     Ok(())
 }
+
+/// Types `value` into the input with id `id`. A date input takes keys in the browser's locale
+/// order, so its value is set instead.
+pub async fn fill(c: &Client, id: &str, value: &str) -> anyhow::Result<()> {
+    let input = c.find(Locator::Id(id)).await?;
+    if input.attr("type").await?.as_deref() == Some("date") {
+        c.execute(
+            "arguments[0].value = arguments[1]",
+            vec![serde_json::to_value(&input)?, serde_json::json!(value)],
+        )
+        .await?;
+    } else {
+        input.clear().await?;
+        input.send_keys(value).await?;
+    }
+    Ok(())
+}

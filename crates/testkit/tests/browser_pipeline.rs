@@ -9,7 +9,8 @@
 use anyhow::{Context, ensure};
 use chrono::NaiveDate;
 use redbranch_testkit::browser::{
-    Client, Locator, Screen, check_viewport, eventually, in_browser, screenshot, sign_in_as, text,
+    Client, Locator, Screen, check_viewport, eventually, fill, in_browser, screenshot, sign_in_as,
+    text,
 };
 use redbranch_testkit::{TestApp, both_backends};
 use sea_orm::ConnectionTrait;
@@ -89,7 +90,8 @@ const PLAN: [Planned; 25] = [
 ];
 
 /// The League branch's 推优大会 recommends the student and the Party branch accepts, through
-/// the API (the League's pages are not built yet), as its secretary (who serves both).
+/// the API as its secretary (who serves both); the pages for it have their own browser test,
+/// `browser_league.rs`.
 async fn recommend(app: &TestApp, person: i64) -> anyhow::Result<()> {
     let c = app.as_user(BRANCH).await;
     let csrf = app.csrf(&c, "/me").await;
@@ -146,17 +148,7 @@ async fn submit_next(
     c.goto(&app.url(&format!("/members/{person}/pipeline")))
         .await?;
     for (id, value) in fields {
-        let input = c.find(Locator::Id(id)).await?;
-        if input.attr("type").await?.as_deref() == Some("date") {
-            // A date input takes keys in the browser's locale order; set the value instead.
-            c.execute(
-                "arguments[0].value = arguments[1]",
-                vec![serde_json::to_value(&input)?, serde_json::json!(value)],
-            )
-            .await?;
-        } else {
-            input.send_keys(value).await?;
-        }
+        fill(c, id, value).await?;
     }
     let button = c
         .find(Locator::Css("#next-step button[type=submit]"))

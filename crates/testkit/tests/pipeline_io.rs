@@ -449,3 +449,79 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    an_imported_candidate_leaving_within_three_months_of_the_meeting_is_flagged_in_the_preview,
+    |app: TestApp| async move {
+        let (a, b) = (app.world.person("A001"), app.world.person("A002"));
+        for p in [a, b] {
+            set_birth_date(&app, p, "2003-01-09").await;
+            // Not 团员: step 3 then needs no 推优, which is not what this test is about.
+            app.sql(&format!(
+                "UPDATE people SET political_status = 'masses' WHERE id = {p}"
+            ))
+            .await;
+        }
+        let steps: Vec<String> = (1..=15).map(|n| format!("第{n}步")).collect();
+        let mut headers: Vec<&str> = vec!["学号", "姓名"];
+        headers.extend(steps.iter().map(String::as_str));
+        headers.extend([
+            "培养联系人",
+            "入党介绍人",
+            "集中培训天数",
+            "接收大会应到人数",
+            "接收大会实到人数",
+            "接收大会赞成票数",
+            "预计离校时间",
+        ]);
+        let dates = [
+            "2022-03-01",
+            "2022-03-15",
+            "2022-04-01",
+            "2022-04-02",
+            "2022-04-03",
+            "2022-04-04",
+            "2023-04-01",
+            "2023-04-02",
+            "2023-04-03",
+            "2023-04-04",
+            "2023-04-05",
+            "2023-04-10",
+            "2023-04-11",
+            "2023-04-12",
+            "2023-05-10",
+        ];
+        let row = |no: &'static str, name: &'static str, leaving: &'static str| {
+            let mut r: Vec<&str> = vec![no, name];
+            r.extend(dates);
+            r.extend(["李娜", "李娜、杨磊", "3", "10", "9", "8", leaving]);
+            r
+        };
+        // 支部大会 on 2023-05-10: leaving on 2023-08-10 (3 months on, the last day counted) is
+        // flagged; 2023-08-11 is not.
+        let flagged = row("2021A001", "张伟", "2023年8月10日");
+        let clear = row("2021A002", "王芳", "2023-08-11");
+        let file = import_file(&headers, &[&flagged, &clear]);
+        let sec = app.session("seca").await;
+        let (status, report) = post_file(&app, &sec, "", file).await;
+        assert_eq!(status, 200, "{report}");
+        assert!(
+            report["issues"].as_array().unwrap().is_empty()
+                && report["violations"].as_array().unwrap().is_empty(),
+            "{}\n{}",
+            problems(&report, "issues"),
+            problems(&report, "violations")
+        );
+        let flags = problems(&report, "flags");
+        assert!(
+            flags.contains("row 2 [第15步")
+                && flags.contains("第十九条")
+                && flags.contains("2023-08-10"),
+            "{flags}"
+        );
+        assert!(
+            !flags.contains("row 3"),
+            "the day after the window: {flags}"
+        );
+    }
+);

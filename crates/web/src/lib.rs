@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod courses;
+pub mod discipline;
 pub mod dossier;
 pub mod elections;
 pub mod error;
@@ -106,6 +107,8 @@ pub fn router(state: AppState) -> Router {
             get(pipeline::show_pipeline_page).post(pipeline::submit_step),
         )
         .merge(dossier::routes())
+        .merge(league::routes())
+        .merge(discipline::routes())
         .merge(questions::routes())
         .merge(quiz::routes())
         .merge(matches::routes())

@@ -25,6 +25,12 @@ pub fn field_message(locale: Locale, e: &redbranch_domain::error::FieldError) ->
     tr_args(locale, e.code, &args)
 }
 
+/// A field error as one line naming its field: "推优大会：推优大会到会人数须超过…". For lists of
+/// refusals shown above a form, where the message cannot sit under its own input.
+pub fn field_line(locale: Locale, e: &redbranch_domain::error::FieldError) -> String {
+    format!("{}：{}", tr(locale, e.field), field_message(locale, e))
+}
+
 /// The `{"error": {code, message, fields}}` body of an error, in `locale` (the API's, and the
 /// match socket's error message).
 pub fn error_body(locale: Locale, info: &ErrorInfo) -> serde_json::Value {
@@ -35,7 +41,7 @@ pub fn error_body(locale: Locale, info: &ErrorInfo) -> serde_json::Value {
             json!({
                 "field": f.field.trim_start_matches("field."),
                 "code": f.code.trim_start_matches("error."),
-                "message": format!("{}：{}", tr(locale, f.field), field_message(locale, f)),
+                "message": field_line(locale, f),
             })
         })
         .collect();

@@ -70,6 +70,8 @@ pub mod league_recommendations {
         pub decision: Option<String>,
         pub decided_on: Option<Date>,
         pub decided_by: Option<i64>,
+        /// Why the Party branch did not accept it (required when declined; migration m0015).
+        pub decision_reason: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -283,20 +283,29 @@ pub async fn get_recommendation(
     Ok((r, m))
 }
 
+/// The Party branch's decision on one recommendation.
+pub struct Decision {
+    /// [`ACCEPTED`] or [`DECLINED`].
+    pub decision: &'static str,
+    pub on: NaiveDate,
+    /// Why it was not accepted (the caller requires one when declined).
+    pub reason: Option<String>,
+    pub by: UserId,
+}
+
 /// Records the Party branch's decision. A recommendation is decided once: a second decision is
 /// a [`DbError::Conflict`] (`already_decided`), even when two arrive at the same moment.
 pub async fn decide(
     c: &impl ConnectionTrait,
     tenant: TenantId,
     id: i64,
-    decision: &'static str,
-    on: NaiveDate,
-    by: UserId,
+    d: Decision,
 ) -> Result<(), DbError> {
     let done = recs::Entity::update_many()
-        .col_expr(recs::Column::Decision, Expr::value(decision))
-        .col_expr(recs::Column::DecidedOn, Expr::value(on))
-        .col_expr(recs::Column::DecidedBy, Expr::value(by.0))
+        .col_expr(recs::Column::Decision, Expr::value(d.decision))
+        .col_expr(recs::Column::DecidedOn, Expr::value(d.on))
+        .col_expr(recs::Column::DecidedBy, Expr::value(d.by.0))
+        .col_expr(recs::Column::DecisionReason, Expr::value(d.reason))
         .filter(recs::Column::Id.eq(id))
         .filter(recs::Column::TenantId.eq(tenant.0))
         .filter(recs::Column::Decision.is_null())

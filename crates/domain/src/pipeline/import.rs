@@ -28,6 +28,17 @@ pub const TRAINING_DAYS: &str = "集中培训天数";
 pub const TRAINING_HOURS: &str = "集中培训学时";
 pub const PUBLICITY_START: &str = "公示开始日期";
 pub const PUBLICITY_END: &str = "公示结束日期";
+/// When the person leaves the school (graduation): read with the 支部大会 of step 15, where a
+/// leaving date recorded by hand lives too, to flag a candidate leaving within 3 months
+/// (细则 第十九条). The other headers offices use for it are accepted as well.
+pub const LEAVING_ON: &str = "预计离校时间";
+const LEAVING_ALIASES: [&str; 5] = [
+    "预计离校日期",
+    "离校时间",
+    "毕业时间",
+    "预计毕业时间",
+    "毕业日期",
+];
 /// 接收预备党员的支部大会 (step 15): entitled, present, yes.
 pub const ADMISSION_VOTE: [&str; 3] = ["接收大会应到人数", "接收大会实到人数", "接收大会赞成票数"];
 /// 转正的支部大会 (step 23): entitled, present, yes.
@@ -50,6 +61,7 @@ enum Col {
     TrainingHours,
     PublicityStart,
     PublicityEnd,
+    LeavingOn,
     Admission(usize),
     Conversion(usize),
 }
@@ -74,9 +86,13 @@ fn column_of(header: &str) -> Option<Col> {
         (TRAINING_HOURS, Col::TrainingHours),
         (PUBLICITY_START, Col::PublicityStart),
         (PUBLICITY_END, Col::PublicityEnd),
+        (LEAVING_ON, Col::LeavingOn),
     ];
     if let Some((_, c)) = fixed.iter().find(|(name, _)| *name == h) {
         return Some(*c);
+    }
+    if LEAVING_ALIASES.contains(&h.as_str()) {
+        return Some(Col::LeavingOn);
     }
     if let Some(i) = ADMISSION_VOTE.iter().position(|n| *n == h) {
         return Some(Col::Admission(i));
@@ -111,6 +127,8 @@ pub struct PipelineRow {
     pub training_days: Option<u32>,
     pub training_hours: Option<u32>,
     pub publicity: Option<(NaiveDate, NaiveDate)>,
+    /// 预计离校时间 (graduation), if the file gives one.
+    pub leaving_on: Option<NaiveDate>,
     pub admission_vote: Option<Vote>,
     pub conversion_vote: Option<Vote>,
 }
@@ -255,6 +273,13 @@ fn read_row(
                 Ok(None) => {}
                 Err(e) => report(e),
             },
+            Col::LeavingOn => match cell_date(cell) {
+                Ok(d) => r.leaving_on = d,
+                Err(e) => report(FieldError {
+                    field: "field.leaving_on",
+                    ..e
+                }),
+            },
             Col::PublicityStart | Col::PublicityEnd => match cell_date(cell) {
                 Ok(d) if *col == Col::PublicityStart => p_start = d,
                 Ok(d) => p_end = d,
@@ -344,6 +369,7 @@ impl PipelineRow {
             Step::AdmissionMeeting => {
                 f.vote = self.admission_vote;
                 f.publicity = self.publicity;
+                f.leaving_on = self.leaving_on;
             }
             Step::ConversionMeeting => f.vote = self.conversion_vote,
             _ => {}
@@ -352,20 +378,34 @@ impl PipelineRow {
     }
 }
 
+/// Refusals (or notices), each with the step it is about, in step order.
+pub type StepRefusals = Vec<(Step, Refusal)>;
+
 impl PipelineSettings {
     /// Replays `steps` in order on top of what is already recorded (`start`), checking each with
     /// [`PipelineSettings::check_step`] against the history so far and then adding it, so that
     /// every violation of the file is found, not only the first. Returns each refusal with the
     /// step it is about, in step order.
-    pub fn replay(&self, start: &History, steps: &[(Step, StepFacts)]) -> Vec<(Step, Refusal)> {
+    pub fn replay(&self, start: &History, steps: &[(Step, StepFacts)]) -> StepRefusals {
+        self.replay_flagged(start, steps).0
+    }
+
+    /// [`PipelineSettings::replay`], with the notices too: what is flagged without refusing
+    /// (a candidate leaving within 3 months of the 支部大会, 细则 第十九条), each with its step.
+    pub fn replay_flagged(
+        &self,
+        start: &History,
+        steps: &[(Step, StepFacts)],
+    ) -> (StepRefusals, StepRefusals) {
         let mut history = start.clone();
-        let mut refused = Vec::new();
+        let (mut refused, mut flagged) = (Vec::new(), Vec::new());
         for (step, facts) in steps {
             let checked = self.check_step(*step, &history, facts);
             refused.extend(checked.refusals.into_iter().map(|r| (*step, r)));
+            flagged.extend(checked.notices.into_iter().map(|r| (*step, r)));
             history.0.insert(*step, facts.on);
         }
-        refused
+        (refused, flagged)
     }
 }
 
@@ -425,6 +465,46 @@ mod tests {
         let cols: Vec<_> = p.issues.iter().filter_map(|i| i.column.clone()).collect();
         assert_eq!(cols, vec!["第1步", "接收大会应到人数"]);
         assert!(p.issues.iter().all(|i| i.row == 2));
+    }
+
+    /// 细则 第十九条 from the file: the leaving date (under any of its usual headers) goes with
+    /// the 支部大会 of step 15; leaving on the day 3 months after it is flagged, the day after
+    /// is not.
+    #[test]
+    fn a_leaving_date_is_read_and_flags_the_admission_meeting_within_three_months() {
+        let p = parse_pipeline_import(&sheet(vec![
+            vec![t("学号"), t("姓名"), t("毕业时间")],
+            vec![t("2021A001"), t("张伟"), t("2025年6月30日")],
+            vec![t("2021A002"), t("王芳"), t("明年")],
+        ]));
+        assert_eq!(p.rows[0].leaving_on, Some(d(2025, 6, 30)));
+        assert_eq!(p.issues.len(), 1);
+        assert_eq!(p.issues[0].error.field, "field.leaving_on");
+
+        let s = PipelineSettings::default();
+        let mut start = History::default();
+        start.0.insert(Step::FillApplicationForm, d(2025, 3, 20));
+        let meeting = |leaving: NaiveDate| {
+            let row = PipelineRow {
+                leaving_on: Some(leaving),
+                admission_vote: Some(Vote {
+                    entitled: 10,
+                    present: 9,
+                    yes: 8,
+                }),
+                ..PipelineRow::default()
+            };
+            let f = row.facts(Step::AdmissionMeeting, d(2025, 3, 31), None, &[]);
+            s.replay_flagged(&start, &[(Step::AdmissionMeeting, f)])
+        };
+        let (refused, flagged) = meeting(d(2025, 6, 30));
+        assert!(refused.is_empty(), "{refused:?}");
+        assert_eq!(flagged.len(), 1, "leaving on the last day of the window");
+        assert_eq!(flagged[0].0, Step::AdmissionMeeting);
+        assert!(
+            meeting(d(2025, 7, 1)).1.is_empty(),
+            "the day after the window"
+        );
     }
 
     #[test]

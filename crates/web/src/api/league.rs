@@ -102,7 +102,7 @@ fn recommendation_json(
         "id": r.id, "person_id": r.person_id, "yes": r.yes_votes, "passed": r.passed,
         "meeting_id": m.id, "org_id": m.org_id, "held_on": m.held_on,
         "valid_until": r.passed.then(|| s.recommendation(m.held_on).expires),
-        "decision": r.decision, "decided_on": r.decided_on,
+        "decision": r.decision, "decided_on": r.decided_on, "decision_reason": r.decision_reason,
     })
 }
 

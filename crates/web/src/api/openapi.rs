@@ -15,7 +15,7 @@ fn error_responses() -> Value {
     })
 }
 
-pub(super) fn with_errors(ok: Value) -> Value {
+pub(crate) fn with_errors(ok: Value) -> Value {
     let mut r = error_responses();
     if let (Some(map), Some(ok)) = (r.as_object_mut(), ok.as_object()) {
         for (k, v) in ok {
@@ -25,7 +25,7 @@ pub(super) fn with_errors(ok: Value) -> Value {
     r
 }
 
-pub(super) fn id_param() -> Value {
+pub(crate) fn id_param() -> Value {
     json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64", "minimum": 1}})
 }
 
@@ -136,7 +136,8 @@ fn league_schemas(m: &mut serde_json::Map<String, Value>) {
     m.insert("Recommendation".into(), json!({"type": "object", "properties": {
         "id": {"type": "integer"}, "person_id": {"type": "integer"}, "yes": {"type": "integer"}, "passed": {"type": "boolean"},
         "meeting_id": {"type": "integer"}, "org_id": {"type": "integer"}, "held_on": {"type": "string", "format": "date"},
-        "valid_until": date, "decision": {"type": "string", "enum": ["accepted", "declined"], "nullable": true}, "decided_on": date}}));
+        "valid_until": date, "decision": {"type": "string", "enum": ["accepted", "declined"], "nullable": true}, "decided_on": date,
+        "decision_reason": {"type": "string", "nullable": true}}}));
     m.insert("RecommendationMeeting".into(), json!({"type": "object", "properties": {
         "id": {"type": "integer"}, "org_id": {"type": "integer"}, "held_on": {"type": "string", "format": "date"},
         "entitled": {"type": "integer"}, "present": {"type": "integer"},
@@ -158,7 +159,8 @@ fn league_schemas(m: &mut serde_json::Map<String, Value>) {
         "candidates": {"type": "array", "items": {"type": "object", "required": ["person_id", "yes"], "properties": {
             "person_id": {"type": "integer"}, "yes": {"type": "integer"}}}}}}));
     m.insert("RecommendationDecision".into(), json!({"type": "object", "required": ["decision", "on"], "properties": {
-        "decision": {"type": "string", "enum": ["accepted", "declined"]}, "on": {"type": "string"}}}));
+        "decision": {"type": "string", "enum": ["accepted", "declined"]}, "on": {"type": "string"},
+        "reason": {"type": "string", "maxLength": 500, "description": "Why not accepted: required with declined"}}}));
 }
 
 fn league_paths(paths: &mut Value) {
@@ -361,6 +363,7 @@ fn base_document() -> Value {
         }
     });
     crate::pipeline::io_routes::document_paths(&mut doc);
+    crate::discipline::document_paths(&mut doc);
     super::dossier::document_openapi(&mut doc);
     super::quiz_openapi::document_paths(&mut doc);
     super::matches::document_openapi(&mut doc);
@@ -419,6 +422,8 @@ mod tests {
             "/api/v1/members/{id}/league",
             "/api/v1/orgs/{id}/recommendations",
             "/api/v1/recommendations/{id}/decision",
+            "/api/v1/members/{id}/discipline",
+            "/api/v1/members/{id}/discipline/{rec}/restore",
             "/api/v1/members/{id}/dossier",
             "/api/v1/members/{id}/documents",
             "/api/v1/members/{id}/documents/{doc}",

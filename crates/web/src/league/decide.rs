@@ -1,9 +1,10 @@
 //! The Party branch's decision on a recommendation: accepted as the basis for 积极分子, or
 //! declined. Only a passed recommendation is decided, once, on a day between the 推优大会 and
-//! today; the decision is audited.
+//! today; the decision is audited. Not accepting needs a reason (at most 500 characters): the
+//! League branch and the candidate are owed one, and it stays on the record.
 
 use redbranch_db::ConnectionTrait;
-use redbranch_db::league::{self as dbleague, ACCEPTED, DECLINED};
+use redbranch_db::league::{self as dbleague, ACCEPTED, DECLINED, Decision};
 use redbranch_db::people::{self as dbpeople, PersonId};
 use redbranch_domain::authz::{Forbidden, Permission};
 use redbranch_domain::error::{FieldError, FieldErrors};
@@ -23,7 +24,13 @@ pub struct DecisionRequest {
     pub decision: String,
     #[serde(default)]
     pub on: String,
+    /// Why not accepted: required with `declined`.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
+
+/// The longest reason kept; longer is refused rather than cut.
+const MAX_REASON: usize = 500;
 
 /// Records the decision on recommendation `id` if `u` may record Party steps for the candidate
 /// on their Party org (not their League org: the recommendation goes *to* the Party).
@@ -44,6 +51,11 @@ pub async fn decide_recommendation(
     u.grants
         .ensure(Permission::RecordPipeline, &party.org_path())?;
 
+    // Decided once: a second decision is the conflict whatever it says (the update below
+    // guards the race; this answers before the form's own faults are weighed).
+    if rec.decision.is_some() {
+        return Err(AppError::Conflict("already_decided"));
+    }
     let mut errs = FieldErrors::default();
     let decision = match req.decision.trim() {
         ACCEPTED => Some(ACCEPTED),
@@ -64,11 +76,37 @@ pub async fn decide_recommendation(
     if !rec.passed {
         errs.push(FieldError::new("field.decision", "league.not_passed"));
     }
+    let reason = req
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string);
+    if decision == Some(DECLINED) && reason.is_none() {
+        errs.push(FieldError::new(
+            "field.decision_reason",
+            "league.reason_required",
+        ));
+    }
+    if reason
+        .as_ref()
+        .is_some_and(|r| r.chars().count() > MAX_REASON)
+    {
+        errs.push(
+            FieldError::new("field.decision_reason", "error.too_long").with("max", MAX_REASON),
+        );
+    }
     errs.into_result()?;
     let (Some(decision), Some(on)) = (decision, on) else {
         return Err(AppError::BadRequest("bad_json"));
     };
-    dbleague::decide(c, u.tenant, id, decision, on, u.user_id).await?;
+    let d = Decision {
+        decision,
+        on,
+        reason: reason.clone(),
+        by: u.user_id,
+    };
+    dbleague::decide(c, u.tenant, id, d).await?;
     let e = crate::audit::entry(
         u,
         "league_recommendation_decision",
@@ -77,7 +115,7 @@ pub async fn decide_recommendation(
         Some(party.org_path()),
         Some(json!({"recommendation": id, "decision": rec.decision})),
         Some(
-            json!({"recommendation": id, "decision": decision, "on": on, "meeting_on": meeting.held_on}),
+            json!({"recommendation": id, "decision": decision, "on": on, "reason": reason, "meeting_on": meeting.held_on}),
         ),
     );
     redbranch_db::audit::append(c, u.tenant, e).await?;

@@ -3,14 +3,21 @@
 //! from the League (a 团员 under 28 needs an accepted recommendation to become an activist).
 
 mod decide;
+mod decide_page;
 mod recommend;
+mod recommend_page;
 mod record;
 pub mod show_league;
 
 pub use decide::{DecisionRequest, decide_recommendation};
 pub use recommend::{CandidateRequest, RecommendRequest, record_recommendation};
+pub(crate) use record::date_field;
 pub use record::{LeagueRequest, record_league_step};
 
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::{get, post};
 use redbranch_db::ConnectionTrait;
 use redbranch_db::league as dbleague;
 use redbranch_db::people::{Person, PersonId};
@@ -18,10 +25,42 @@ use redbranch_domain::authz::{Forbidden, Grants, Permission};
 use redbranch_domain::league::{LeagueSettings, Recommendation, is_league_member};
 use redbranch_domain::people::PoliticalStatus;
 
-use crate::error::AppResult;
+use redbranch_domain::org::OrgKind;
+
+use crate::error::{AppError, AppResult};
 use crate::members::PersonOrgs;
-use crate::session::CurrentUser;
+use crate::page::Ctx;
+use crate::session::{CurrentUser, SignedIn};
 use crate::state::AppState;
+
+/// The 推优入党 pages, merged into the main router.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/orgs/{id}/recommendations",
+            get(show_recommendations).post(recommend_page::submit_meeting),
+        )
+        .route(
+            "/orgs/{id}/recommendations/{rec}/decision",
+            post(decide_page::submit_decision),
+        )
+}
+
+/// `GET /orgs/{id}/recommendations`: a League branch holds its 推优大会 here; a Party branch
+/// decides on the recommendations of its people. Any other org has neither.
+async fn show_recommendations(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    SignedIn(u): SignedIn,
+    Path(raw): Path<String>,
+) -> AppResult<Response> {
+    let org = recommend_page::org_for(&st, &u, &raw).await?;
+    match org.org_kind() {
+        Some(OrgKind::LeagueBranch) => recommend_page::show_meeting_page(&st, &ctx, &u, &org).await,
+        Some(OrgKind::PartyBranch) => decide_page::show_decisions(&st, &ctx, &u, &org).await,
+        _ => Err(AppError::BadRequest("not_a_branch")),
+    }
+}
 
 /// The school's League settings: the defaults, with what the school set under `"league"`.
 pub async fn settings(st: &AppState, u: &CurrentUser) -> AppResult<LeagueSettings> {

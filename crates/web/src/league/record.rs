@@ -40,7 +40,7 @@ pub struct LeagueRequest {
 }
 
 /// A date field: refused when malformed or after today.
-pub(super) fn date_field(
+pub(crate) fn date_field(
     field: &'static str,
     raw: &str,
     today: NaiveDate,

@@ -54,6 +54,8 @@ struct ProfilePage {
     timeline: Vec<TimelineItem>,
     /// Where the person stands in the 发展党员 pipeline, linking to the full record.
     pipeline_summary: String,
+    /// The viewer may see the person's 党纪处分 records (linked only then).
+    can_discipline: bool,
 }
 
 fn kv(ctx: &Ctx, key: &str, value: Option<String>) -> Option<Kv> {
@@ -274,6 +276,7 @@ pub(super) async fn render_profile(
         can_reveal,
         timeline,
         pipeline_summary,
+        can_discipline: crate::discipline::ensure_discipline(orgs, &u.grants).is_ok(),
     })?;
     if shown {
         // The clear number must not linger in a shared computer's cache or back button.

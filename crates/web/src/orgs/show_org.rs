@@ -74,6 +74,8 @@ struct OrgPage {
     committee: Vec<PositionRow>,
     children: Vec<OrgNode>,
     can_view_members: bool,
+    /// The label of the 推优入党 page of a League or Party branch (`/orgs/{id}/recommendations`).
+    recommendations_link: Option<&'static str>,
     members: Vec<MemberLink>,
     member_total: u64,
     history: Vec<HistoryRow>,
@@ -200,6 +202,12 @@ pub(super) async fn render_org(
         committee,
         children,
         can_view_members,
+        recommendations_link: match org.org_kind() {
+            _ if !can_view_members => None,
+            Some(OrgKind::LeagueBranch) => Some("league_ui.link_meeting"),
+            Some(OrgKind::PartyBranch) => Some("league_ui.link_decide"),
+            _ => None,
+        },
         members,
         member_total,
         history,

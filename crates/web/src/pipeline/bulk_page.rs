@@ -175,13 +175,7 @@ pub async fn submit_bulk(
                 fields
                     .0
                     .iter()
-                    .map(|f| {
-                        format!(
-                            "{}：{}",
-                            ctx.t(f.field),
-                            crate::render::field_message(ctx.locale, f)
-                        )
-                    })
+                    .map(|f| crate::render::field_line(ctx.locale, f))
                     .collect::<Vec<_>>()
                     .join("；"),
             );

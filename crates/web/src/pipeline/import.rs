@@ -26,7 +26,6 @@ use super::{RecordRequest, record_step, settings};
 use crate::error::AppResult;
 use crate::import::IssueLine;
 use crate::members::PersonOrgs;
-use crate::render::field_message;
 use crate::session::CurrentUser;
 use crate::state::AppState;
 
@@ -46,6 +45,10 @@ pub struct ImportReport {
     pub issues: Vec<IssueLine>,
     /// Past violations of a rule: committed only by an administrator with a reason.
     pub violations: Vec<IssueLine>,
+    /// Flagged, not refused: a candidate leaving within 3 months of the 支部大会 (细则 第十九条).
+    /// Reports stored before this field existed read as none.
+    #[serde(default)]
+    pub flags: Vec<IssueLine>,
     /// Steps recorded, once committed.
     pub committed: Option<usize>,
     /// Why the file or the commit was refused as a whole.
@@ -71,7 +74,7 @@ fn line(locale: Locale, row: &PipelineRow, column: &str, e: &FieldError) -> Issu
         sheet: row.sheet.clone(),
         row: row.row,
         column: column.to_string(),
-        message: format!("{}：{}", tr(locale, e.field), field_message(locale, e)),
+        message: crate::render::field_line(locale, e),
     }
 }
 
@@ -111,11 +114,7 @@ async fn check(
             sheet: i.sheet.clone(),
             row: i.row,
             column: i.column.clone().unwrap_or_default(),
-            message: format!(
-                "{}：{}",
-                tr(locale, i.error.field),
-                field_message(locale, &i.error)
-            ),
+            message: crate::render::field_line(locale, &i.error),
         })
         .collect();
     let s = settings(st, u).await?;
@@ -130,6 +129,10 @@ async fn check(
     names.sort();
     names.dedup();
     let named = dbio::by_names(&st.db.conn, u.tenant, &names).await?;
+    // Everyone named may be an introducer: their discipline records, read once for the file.
+    let named_ids: Vec<i64> = named.values().flatten().map(|p| p.id).collect();
+    let discipline =
+        redbranch_db::discipline::records_of_people(&st.db.conn, u.tenant, &named_ids).await?;
     let ids: Vec<i64> = people.values().map(|p| p.id).collect();
     let recorded = dbio::steps_of_many(&st.db.conn, u.tenant, &ids).await?;
     let org_of = PersonOrgs::of_many(st, u.tenant, people.values()).await?;
@@ -200,13 +203,16 @@ async fn check(
             .map(|p| p.id)
             .collect();
         let introducer_people = resolve(&row.introducers, INTRODUCERS, "field.introducers");
+        // 细则 第十四条 on the day the file gives for step 9 (without it, no introducers are
+        // recorded and the flag is never read).
+        let introduced_on = row.dates.get(&Step::AssignIntroducers).copied();
         let introducers: Vec<Introducer> = introducer_people
             .iter()
             .map(|p| Introducer {
                 status: PoliticalStatus::from_code(&p.political_status)
                     .unwrap_or(PoliticalStatus::Masses),
-                // As in record_step: discipline records do not exist yet.
-                under_probation_discipline: false,
+                under_probation_discipline: introduced_on
+                    .is_some_and(|on| crate::discipline::under_probation_in(&discipline, p.id, on)),
             })
             .collect();
         let introducer_ids: Vec<i64> = introducer_people.iter().map(|p| p.id).collect();
@@ -266,7 +272,17 @@ async fn check(
             }
             steps.push((*step, facts));
         }
-        let refused = s.replay(&already, &steps);
+        let (refused, flagged) = s.replay_flagged(&already, &steps);
+        for (step, r) in &flagged {
+            let e = FieldError {
+                field: "field.pipeline_step",
+                code: r.key(),
+                args: r.args.clone(),
+            };
+            report
+                .flags
+                .push(line(locale, &row, &header_of(locale, *step), &e));
+        }
         for (step, r) in &refused {
             let e = FieldError {
                 field: "field.pipeline_step",
@@ -339,7 +355,9 @@ fn request_for(
         publicity_end: (step == Step::AdmissionMeeting)
             .then(|| row.publicity.map(|(_, e)| e.to_string()))
             .flatten(),
-        leaving_on: None,
+        leaving_on: (step == Step::AdmissionMeeting)
+            .then(|| row.leaving_on.map(|d| d.to_string()))
+            .flatten(),
         override_reason: None,
     }
 }
@@ -471,6 +489,7 @@ pub fn template() -> AppResult<Vec<u8>> {
         cols::TRAINING_HOURS,
         cols::PUBLICITY_START,
         cols::PUBLICITY_END,
+        cols::LEAVING_ON,
     ]);
     headers.extend(cols::ADMISSION_VOTE);
     headers.extend(cols::CONVERSION_VOTE);

@@ -65,6 +65,7 @@ pub fn document_paths(doc: &mut serde_json::Value) {
         "rows": {"type": "integer"}, "steps": {"type": "integer"},
         "issues": {"type": "array", "items": {"type": "object"}, "description": "Problems to fix: sheet, row, column, message"},
         "violations": {"type": "array", "items": {"type": "object"}, "description": "Past violations of a rule, by row and step, with the citation"},
+        "flags": {"type": "array", "items": {"type": "object"}, "description": "Flagged, not refused: a candidate leaving (预计离校时间) within 3 months of the 支部大会 (细则 第十九条)"},
         "committed": {"type": "integer", "nullable": true}, "error": {"type": "string", "nullable": true}}});
     let paths = json!({
         "/api/v1/orgs/{id}/pipeline": {"get": {"tags": ["pipeline"],

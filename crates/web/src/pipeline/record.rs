@@ -188,14 +188,16 @@ pub async fn record_step(
     }
     errs.into_result()?;
 
+    // 细则 第十四条: an introducer under 留党察看 on the step's day, rights not restored, is
+    // refused; their discipline records are read on the step's transaction.
+    let disciplined = crate::discipline::under_probation(c, u, &req.introducers, on).await?;
     let introducers = statuses(c, u, &req.introducers)
         .await?
         .into_iter()
-        .map(|status| Introducer {
+        .zip(disciplined)
+        .map(|(status, under_probation_discipline)| Introducer {
             status,
-            // Discipline records arrive with the 党员 records of a later issue; until then
-            // nobody is recorded as under 留党察看.
-            under_probation_discipline: false,
+            under_probation_discipline,
         })
         .collect();
     let (league_member, recommendation) = if step == Step::RecommendActivist {

@@ -1,0 +1,178 @@
+//! 党纪处分 through HTTP on both databases: an organiser records 留党察看, the introducer it hits
+//! is refused at step 9 naming 细则 第十四条 until the period is over, and a branch secretary
+//! can neither read nor write the records.
+
+use redbranch_testkit::{TestApp, both_backends, field_messages};
+use serde_json::json;
+
+fn discipline_path(person: i64) -> String {
+    format!("/api/v1/members/{person}/discipline")
+}
+
+both_backends!(
+    an_introducer_under_party_probation_is_refused_until_the_period_ends,
+    |app: TestApp| async move {
+        let a = app.world.person("A001");
+        let (li_na, yang_lei) = (app.world.person("A003"), app.world.person("B003"));
+        app.sql(&format!(
+            "UPDATE people SET political_status = 'masses', birth_date = '2003-01-09' WHERE id = {a}"
+        ))
+        .await;
+        app.clock
+            .set_today(chrono::NaiveDate::from_ymd_opt(2024, 7, 1).unwrap());
+        let sec = app.session("seca").await;
+        let pipeline = format!("/api/v1/members/{a}/pipeline");
+        for (step, on) in [
+            ("submit_application", "2022-03-01"),
+            ("application_talk", "2022-03-15"),
+            ("recommend_activist", "2022-04-01"),
+            ("file_activist", "2022-04-02"),
+            ("assign_cultivators", "2022-04-03"),
+            ("cultivate_activist", "2022-04-04"),
+            ("determine_target", "2023-04-01"),
+            ("file_target", "2023-04-02"),
+        ] {
+            let body = json!({"step": step, "on": on, "cultivators": [li_na]});
+            let (status, body) = app.post_json(&sec, &pipeline, body).await;
+            assert_eq!(status, 201, "{step}: {body}");
+        }
+
+        // 李娜 was put on one year's 留党察看 on 2023-06-01: under it to 2024-06-01 inclusive.
+        let organiser = app.session("organiser").await;
+        let (status, body) = app
+            .post_json(
+                &organiser,
+                &discipline_path(li_na),
+                json!({"kind": "probation", "decided_on": "2023-06-01", "probation_years": 1,
+                    "decided_by_org": app.world.org("PA").id, "document_no": "甲党纪〔2023〕3号",
+                    "reason": "违反组织纪律"}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        assert_eq!(body["period_ends"], "2024-06-01");
+        assert_eq!(
+            app.count("audit_log WHERE action = 'discipline_record'")
+                .await,
+            1
+        );
+
+        let introducers = |on: &str| json!({"step": "assign_introducers", "on": on, "introducers": [li_na, yang_lei]});
+        let (status, body) = app
+            .post_json(&sec, &pipeline, introducers("2024-06-01"))
+            .await;
+        assert_eq!(status, 422, "the last day of the period: {body}");
+        let m = field_messages(&body);
+        assert!(
+            m.contains("第 1 位入党介绍人受留党察看处分") && m.contains("第十四条"),
+            "{m}"
+        );
+        let (status, body) = app
+            .post_json(&sec, &pipeline, introducers("2024-06-02"))
+            .await;
+        assert_eq!(status, 201, "the day after the period: {body}");
+    }
+);
+
+both_backends!(
+    discipline_records_are_refused_to_a_branch_secretary_and_checked_on_the_page,
+    |app: TestApp| async move {
+        let li_na = app.world.person("A003");
+        let yang_lei = app.world.person("B003");
+        let record =
+            json!({"kind": "warning", "decided_on": "2024-01-10", "reason": "无故不参加组织生活"});
+
+        let sec = app.session("seca").await;
+        let (status, _) = app
+            .post_json(&sec, &discipline_path(li_na), record.clone())
+            .await;
+        assert_eq!(status, 403, "a branch secretary records no discipline");
+        assert_eq!(app.status(&sec.0, &discipline_path(li_na)).await, 403);
+        let page = format!("/members/{li_na}/discipline");
+        assert_eq!(app.status(&sec.0, &page).await, 403, "nor reads it");
+        let profile = app.text(&sec.0, &format!("/members/{li_na}")).await;
+        assert!(!profile.contains(&page), "and is not offered the link");
+
+        let organiser = app.session("organiser").await;
+        let (status, _) = app
+            .post_json(&organiser, &discipline_path(yang_lei), record.clone())
+            .await;
+        assert_eq!(status, 403, "college A's organiser on college B's member");
+        assert!(
+            app.text(&organiser.0, &format!("/members/{li_na}"))
+                .await
+                .contains(&page)
+        );
+
+        // The page: 留党察看 without its period is refused under the field, the text kept.
+        let csrf = app.csrf(&organiser.0, &page).await;
+        let (status, html) = app
+            .post_form(
+                &organiser.0,
+                &page,
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("kind", "probation"),
+                    ("decided_on", "2024-01-10"),
+                    ("probation_years", ""),
+                    ("reason", "违反组织纪律，情节较重"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 422);
+        assert!(
+            html.contains("留党察看期限须为一年或二年") && html.contains("违反组织纪律，情节较重"),
+            "{html:.6000}"
+        );
+        let status = app
+            .post_status(
+                &organiser.0,
+                &page,
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("kind", "probation"),
+                    ("decided_on", "2024-01-10"),
+                    ("probation_years", "2"),
+                    ("reason", "违反组织纪律，情节较重"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 303);
+        let html = app.text(&organiser.0, &page).await;
+        assert!(
+            html.contains("留党察看 2 年，至 2026-01-10 期满"),
+            "{html:.6000}"
+        );
+        let (status, list) = app.get_json(&organiser, &discipline_path(li_na)).await;
+        assert_eq!(status, 200);
+        assert_eq!(list["records"][0]["probation_years"], 2);
+
+        // Rights restored: not before the period's last day (2026-01-10), and once.
+        app.clock
+            .set_today(chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default());
+        let rec = list["records"][0]["id"].as_i64().unwrap_or_default();
+        let restore = format!("{page}/{rec}/restore");
+        let form = [("_csrf", csrf.as_str()), ("restored_on", "2026-01-09")];
+        let (status, html) = app.post_form(&organiser.0, &restore, &form).await;
+        assert_eq!(status, 422);
+        assert!(html.contains("早于察看期满日 2026-01-10"), "{html:.6000}");
+        let path = format!("{}/{rec}/restore", discipline_path(li_na));
+        let (status, _) = app
+            .post_json(&sec, &path, json!({"restored_on": "2026-01-10"}))
+            .await;
+        assert_eq!(status, 403, "nor restores rights");
+        let (status, body) = app
+            .post_json(&organiser, &path, json!({"restored_on": "2026-01-10"}))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["restored_on"], "2026-01-10");
+        let (status, _) = app
+            .post_json(&organiser, &path, json!({"restored_on": "2026-01-11"}))
+            .await;
+        assert_eq!(status, 409, "restored once");
+        assert_eq!(
+            app.count("audit_log WHERE action = 'discipline_restored'")
+                .await,
+            1
+        );
+    }
+);
