@@ -324,6 +324,10 @@ both_backends!(
 );
 
 /// The rank histogram against a recount of `points_totals`, and the ledger against the totals.
+#[expect(
+    clippy::unwrap_used,
+    reason = "a test helper outside #[test] functions: a check that fails is a failed test"
+)]
 async fn assert_aggregates_match(app: &TestApp, when: &str) {
     let t = app.world.tenant;
     let wrong_ranks = redbranch_db::points::verify_ranks(&app.db.conn, t)

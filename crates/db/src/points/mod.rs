@@ -383,10 +383,10 @@ async fn award_locked(
     ))
     .await?;
     let mut change = (0, 0);
-    if points > 0 {
-        if let Some(new) = rank::add_earned(c, person, points, false).await? {
-            change = (new - points, new);
-        }
+    if points > 0
+        && let Some(new) = rank::add_earned(c, person, points, false).await?
+    {
+        change = (new - points, new);
     }
     let a = Award {
         ledger_id: id,
