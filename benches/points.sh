@@ -18,6 +18,7 @@ people="${PEOPLE:-1000000}"
 orgs="${ORGS:-50000}"
 colleges="${COLLEGES:-50}"
 work="$(mktemp -d)"
+export REDBRANCH_DATA_DIR="$work"  # the key `migrate` creates goes with the bench, not into the checkout
 
 case "$backend" in
   sqlite)
