@@ -35,9 +35,11 @@ case "$backend" in
     db="postgres://postgres@127.0.0.1:5432/$name"
     sql() { psql -qtA -h 127.0.0.1 -U postgres -d "$name" -c "$1"; }
     sqlf() { psql -qtA -h 127.0.0.1 -U postgres -d "$name" -f "$1" >/dev/null; }
-    trap 'psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $name" || true' EXIT ;;
+    cleanup_db() { psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $name" || true; }
+    trap cleanup_db EXIT ;;
   *) echo "usage: $0 sqlite|postgres" >&2; exit 2 ;;
 esac
+[ "$backend" = sqlite ] && cleanup_db() { :; }
 export REDBRANCH_DATABASE_URL="$db" REDBRANCH_DATA_DIR="$work" REDBRANCH_DEFAULT_TENANT=bench
 export REDBRANCH_SECURITY__ADMIN_TOTP_REQUIRED=false REDBRANCH_SECURITY__MAX_ATTEMPTS_PER_IP=100000
 export REDBRANCH_MAX_CONNECTIONS="${POOL:-8}" RUST_LOG=warn
@@ -46,7 +48,8 @@ export REDBRANCH_MAX_CONNECTIONS="${POOL:-8}" RUST_LOG=warn
 password="$(grep 'sign in:' "$work/gen.txt" | awk '{print $NF}')"
 "$bin" serve --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
+# On any exit, also a failed check: stop the server, drop the database, delete the files.
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; cleanup_db; rm -rf "$work"' EXIT
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
 base="http://127.0.0.1:$port"
 jar="$work/jar"
@@ -122,6 +125,8 @@ kill $pid 2>/dev/null || true
 wait $pid 2>/dev/null || true
 
 echo "== the ledger after the burst"
+# TAMPER='<SQL>' changes the database first, to see the check fail (e.g. pay someone twice).
+if [ -n "${TAMPER:-}" ]; then sql "$TAMPER"; fi
 finished="$(sql "SELECT COUNT(*) FROM quiz_attempts WHERE finished_at IS NOT NULL")"
 paid="$(sql "SELECT COUNT(*) FROM points_ledger WHERE idem_key LIKE 'quiz:%'")"
 unpaid="$(sql "SELECT COUNT(*) FROM quiz_attempts q JOIN users u ON u.id = q.user_id
