@@ -4,6 +4,7 @@
 #
 #   cargo build --release -p redbranch
 #   bash benches/pipeline.sh sqlite      # or: bash benches/pipeline.sh postgres
+#   BIN=/path/to/redbranch DURATION=10s bash benches/pipeline.sh postgres
 #
 # `generate` gives people their political status and 发展党员 dates; this script turns those
 # dates into recorded pipeline steps (application, activist, 发展对象, 支部大会 and approval) so
@@ -12,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend="${1:-sqlite}"
-bin="${CARGO_TARGET_DIR:-target}/release/redbranch"
+bin="${BIN:-${CARGO_TARGET_DIR:-target}/release/redbranch}"
 work="$(mktemp -d)"
 port=18081
 members="${MEMBERS:-100000}"
@@ -25,9 +26,12 @@ case "$backend" in
     name="redbranch_pbench_$$"
     psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $name"
     db="postgres://postgres@127.0.0.1:5432/$name"
-    trap 'psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $name" || true' EXIT ;;
+    cleanup_db() { psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $name" || true; }
+    trap cleanup_db EXIT ;;
   *) echo "usage: $0 sqlite|postgres" >&2; exit 2 ;;
 esac
+[ "$backend" = sqlite ] && cleanup_db() { :; }
+echo "== load: $(uptime)"
 export REDBRANCH_DATABASE_URL="$db" REDBRANCH_DATA_DIR="$work" REDBRANCH_DEFAULT_TENANT=bench
 export REDBRANCH_SECURITY__ADMIN_TOTP_REQUIRED=false REDBRANCH_SECURITY__MAX_ATTEMPTS_PER_IP=100000
 export REDBRANCH_MAX_CONNECTIONS="${POOL:-8}" RUST_LOG=warn
@@ -74,7 +78,7 @@ done
 echo "== server"
 "$bin" serve --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; cleanup_db; rm -rf "$work"' EXIT
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
 jar="$work/jar"
 token="$(curl -s -c "$jar" -b "$jar" "http://127.0.0.1:$port/login" | grep -o 'csrf-token" content="[^"]*' | cut -d'"' -f3)"
@@ -88,6 +92,7 @@ college="$(curl -s -H "Cookie: $cookie" "http://127.0.0.1:$port/api/v1/orgs/$sch
 curl -s -H "Cookie: $cookie" "http://127.0.0.1:$port/api/v1/orgs/$college/pipeline/board" \
   | python3 -c 'import json,sys; b=json.load(sys.stdin); print("college board:", b["org"]["name"], b["total"], len(b["rows"]), "sub-orgs")'
 
+echo "== load before wrk: $(uptime)"
 echo "== wrk: college pipeline board page, 32 connections, $duration"
 wrk -t2 -c32 -d"$duration" --latency -H "Cookie: $cookie" "http://127.0.0.1:$port/pipeline?org=$college"
 echo "== wrk: college pipeline board API, 32 connections, $duration"

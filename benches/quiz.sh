@@ -1,42 +1,55 @@
 #!/usr/bin/env bash
 # Quiz benchmark for issue #5: import time of the 3,053-question public.xlsx through the API, and
 # sustained quiz hand-ins per second (each a different open round of 5 questions, marked on the
-# server, recorded with its wrong answers in one transaction). Loopback only; bounded loops.
+# server, recorded with its wrong answers and its points in one transaction), then a check of
+# the points ledger: the script fails if any point was lost or paid twice. Loopback only.
 #
 #   cargo build --release -p redbranch
 #   bash benches/quiz.sh sqlite      # or: bash benches/quiz.sh postgres
+#   BIN=/path/to/redbranch bash benches/quiz.sh postgres
 #
+# The rounds belong to PEOPLE members (each with an account and an API token), dealt out in
+# turn, so the burst is many people handing in at once: each person's first hand-in of the day
+# pays 10 (topic_quiz), later ones are capped to 0 but still write their ledger row.
 # Needs wrk, curl, python3, sqlite3 (or psql); the fixture ../shared/fixtures/question-bank.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend="${1:-sqlite}"
-bin="${CARGO_TARGET_DIR:-target}/release/redbranch"
+bin="${BIN:-${CARGO_TARGET_DIR:-target}/release/redbranch}"
 work="$(mktemp -d)"
 port=18081
 rounds="${ROUNDS:-150000}"
 duration="${DURATION:-15s}"
 conns="${CONNS:-32}"
+people="${PEOPLE:-20000}"
 fixture="../shared/fixtures/question-bank/public.xlsx"
 
 case "$backend" in
-  sqlite) db="sqlite://$work/bench.db?mode=rwc"; sql() { sqlite3 "$work/bench.db" "$1"; } ;;
+  sqlite)
+    db="sqlite://$work/bench.db?mode=rwc"
+    sql() { sqlite3 -batch "$work/bench.db" "$1"; }
+    sqlf() { sqlite3 -batch "$work/bench.db" < "$1"; } ;;
   postgres)
     name="redbranch_quiz_$$"
     psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $name"
     db="postgres://postgres@127.0.0.1:5432/$name"
     sql() { psql -qtA -h 127.0.0.1 -U postgres -d "$name" -c "$1"; }
-    trap 'psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $name" || true' EXIT ;;
+    sqlf() { psql -qtA -h 127.0.0.1 -U postgres -d "$name" -f "$1" >/dev/null; }
+    cleanup_db() { psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $name" || true; }
+    trap cleanup_db EXIT ;;
   *) echo "usage: $0 sqlite|postgres" >&2; exit 2 ;;
 esac
+[ "$backend" = sqlite ] && cleanup_db() { :; }
 export REDBRANCH_DATABASE_URL="$db" REDBRANCH_DATA_DIR="$work" REDBRANCH_DEFAULT_TENANT=bench
 export REDBRANCH_SECURITY__ADMIN_TOTP_REQUIRED=false REDBRANCH_SECURITY__MAX_ATTEMPTS_PER_IP=100000
 export REDBRANCH_MAX_CONNECTIONS="${POOL:-8}" RUST_LOG=warn
 
-"$bin" generate --members 100 --orgs 10 --tenant bench > "$work/gen.txt"
+"$bin" generate --members "$people" --orgs 200 --tenant bench > "$work/gen.txt"
 password="$(grep 'sign in:' "$work/gen.txt" | awk '{print $NF}')"
 "$bin" serve --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
+# On any exit, also a failed check: stop the server, drop the database, delete the files.
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; cleanup_db; rm -rf "$work"' EXIT
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
 base="http://127.0.0.1:$port"
 jar="$work/jar"
@@ -55,7 +68,7 @@ curl -s -o "$work/import.json" -w "import: HTTP %{http_code} in %{time_total} s\
 python3 -c 'import json,sys; print("imported:", json.load(open(sys.argv[1]))["imported"])' "$work/import.json"
 api -X POST -d '{}' "$base/api/v1/question-banks/$bank/publish" >/dev/null
 
-echo "== $rounds open rounds of 5 questions (one started through the API, copied in SQL)"
+echo "== one round started through the API"
 api -d "{\"mode\": \"topic\", \"bank_id\": $bank}" "$base/api/v1/quizzes" > "$work/round.json"
 first="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$work/round.json")"
 body="$(python3 - "$work/round.json" <<'PY'
@@ -64,15 +77,81 @@ r = json.load(open(sys.argv[1]))
 print(json.dumps({"answers": [{"question_id": q["id"], "given": ["A"]} for q in r["questions"]]}))
 PY
 )"
-cols="tenant_id, user_id, mode, slot, bank_id, topic, items, answers, correct, total, started_at"
+echo "== an account and an API token for each of the $people members"
 if [ "$backend" = sqlite ]; then
-  sql "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $rounds - 1)
-       INSERT INTO quiz_attempts ($cols) SELECT $cols FROM quiz_attempts, n WHERE id = $first"
+  now="strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')"; later="strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now', '+1 day')"
 else
-  sql "INSERT INTO quiz_attempts ($cols) SELECT $cols FROM quiz_attempts, generate_series(1, $rounds - 1) WHERE id = $first; ANALYZE quiz_attempts"
+  now="CURRENT_TIMESTAMP"; later="CURRENT_TIMESTAMP + INTERVAL '1 day'"
 fi
+sql "INSERT INTO users (tenant_id, person_id, login, display_name, password_hash, must_change_password, password_changed_at, created_at)
+     SELECT tenant_id, id, 'qb_' || id, name, '!', FALSE, $now, $now FROM people"
+sql "CREATE TABLE bench_tokens (login TEXT PRIMARY KEY, token TEXT NOT NULL, h TEXT NOT NULL)"
+sql "SELECT login FROM users WHERE login LIKE 'qb_%'" | python3 -c '
+import hashlib, secrets, sys
+rows = []
+for login in sys.stdin.read().split():
+    t = "rb_qb_" + secrets.token_hex(16)
+    rows.append((login, t, hashlib.sha256(t.encode()).hexdigest()))
+for k in range(0, len(rows), 500):
+    print("INSERT INTO bench_tokens (login, token, h) VALUES " + ",".join(f"(\x27{l}\x27,\x27{t}\x27,\x27{h}\x27)" for l, t, h in rows[k:k + 500]) + ";")
+' > "$work/tokens.sql"
+sqlf "$work/tokens.sql"
+sql "INSERT INTO api_tokens (user_id, token_hash, name, created_at, expires_at)
+     SELECT u.id, b.h, 'bench', $now, $later FROM users u JOIN bench_tokens b ON b.login = u.login"
+echo "api tokens: $(sql "SELECT COUNT(*) FROM api_tokens")"
 
+echo "== $rounds open rounds of 5 questions (one started through the API, copied in SQL to the members in turn)"
+cols="mode, slot, bank_id, topic, items, answers, correct, total, started_at"
+sql "CREATE TABLE bench_users (k BIGINT PRIMARY KEY, user_id BIGINT NOT NULL);
+     INSERT INTO bench_users (k, user_id) SELECT ROW_NUMBER() OVER (ORDER BY id) - 1, id FROM users WHERE login LIKE 'qb_%'"
+if [ "$backend" = sqlite ]; then
+  sql "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $rounds - 1)
+       INSERT INTO quiz_attempts (tenant_id, user_id, $cols)
+       SELECT a.tenant_id, u.user_id, $cols FROM quiz_attempts a, n JOIN bench_users u ON u.k = n.i % $people WHERE a.id = $first"
+else
+  sql "INSERT INTO quiz_attempts (tenant_id, user_id, $cols)
+       SELECT a.tenant_id, u.user_id, $cols FROM quiz_attempts a, generate_series(0, $rounds - 1) n(i) JOIN bench_users u ON u.k = n.i % $people WHERE a.id = $first; ANALYZE"
+fi
+# One line per round, in id order, so wrk's threads deal them out like the people: "id token".
+sql "SELECT q.id || ' ' || b.token FROM quiz_attempts q JOIN users u ON u.id = q.user_id JOIN bench_tokens b ON b.login = u.login
+     WHERE q.finished_at IS NULL ORDER BY q.id" > "$work/rounds.txt"
+echo "rounds: $(wc -l < "$work/rounds.txt")"
+
+echo "== load: $(uptime)"
 echo "== wrk: quiz hand-ins, $conns connections, $duration"
-FIRST="$first" THREADS=2 BODY="$body" wrk -t2 -c"$conns" -d"$duration" --latency \
-  -H "Cookie: $cookie" -H "x-csrf-token: $csrf" -s benches/quiz_submit.lua "$base" | tee "$work/wrk.txt"
-echo "rounds handed in: $(sql "SELECT COUNT(*) FROM quiz_attempts WHERE finished_at IS NOT NULL")"
+ROUNDS_FILE="$work/rounds.txt" THREADS=2 BODY="$body" wrk -t2 -c"$conns" -d"$duration" --latency \
+  -s benches/quiz_submit.lua "$base" | tee "$work/wrk.txt"
+kill $pid 2>/dev/null || true
+wait $pid 2>/dev/null || true
+
+echo "== the ledger after the burst"
+# TAMPER='<SQL>' changes the database first, to see the check fail (e.g. pay someone twice).
+if [ -n "${TAMPER:-}" ]; then sql "$TAMPER"; fi
+finished="$(sql "SELECT COUNT(*) FROM quiz_attempts WHERE finished_at IS NOT NULL")"
+paid="$(sql "SELECT COUNT(*) FROM points_ledger WHERE idem_key LIKE 'quiz:%'")"
+unpaid="$(sql "SELECT COUNT(*) FROM quiz_attempts q JOIN users u ON u.id = q.user_id
+  WHERE q.finished_at IS NOT NULL AND u.person_id IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM points_ledger l WHERE l.idem_key = 'quiz:' || q.id)")"
+wrong="$(sql "SELECT COUNT(*) FROM points_totals t LEFT JOIN (SELECT person_id, SUM(points) AS net FROM points_ledger GROUP BY person_id) l
+  ON l.person_id = t.person_id WHERE t.earned - t.spent <> COALESCE(l.net, 0)")"
+orphans="$(sql "SELECT COUNT(DISTINCT person_id) FROM points_ledger l WHERE NOT EXISTS (SELECT 1 FROM points_totals t WHERE t.person_id = l.person_id)")"
+daily="$(sql "SELECT COUNT(*) FROM (SELECT person_id, SUM(points) AS p FROM points_daily GROUP BY person_id) d
+  LEFT JOIN (SELECT person_id, SUM(points) AS p FROM points_ledger WHERE kind = 'award' GROUP BY person_id) l
+  ON l.person_id = d.person_id WHERE d.p <> COALESCE(l.p, 0)")"
+ranks="$(sql "SELECT COUNT(*) FROM (
+  SELECT r.earned FROM points_rank r LEFT JOIN (SELECT earned, COUNT(*) AS n FROM points_totals GROUP BY earned) t ON t.earned = r.earned
+  WHERE r.people <> COALESCE(t.n, 0)
+  UNION ALL SELECT t.earned FROM points_totals t LEFT JOIN points_rank r ON r.earned = t.earned WHERE r.earned IS NULL) x")"
+points="$(sql "SELECT COALESCE(SUM(points), 0) FROM points_ledger WHERE idem_key LIKE 'quiz:%'")"
+payers="$(sql "SELECT COUNT(DISTINCT person_id) FROM points_ledger WHERE points > 0 AND idem_key LIKE 'quiz:%'")"
+ok2xx="$(awk '/requests in/{n=$1} /Non-2xx/{e=$NF} END{print n - e}' "$work/wrk.txt")"
+echo "rounds handed in: $finished (wrk saw $ok2xx answered 2xx); ledger rows for them: $paid; $points points to $payers people"
+echo "finished rounds without a ledger row: $unpaid; people whose totals differ from their ledger: $wrong"
+echo "people in the ledger without totals: $orphans; people whose daily sums differ from their awards: $daily"
+echo "point values whose rank histogram differs from a recount: $ranks"
+if [ "$finished" != "$paid" ] || [ "$unpaid" != 0 ] || [ "$wrong" != 0 ] || [ "$orphans" != 0 ] \
+   || [ "$daily" != 0 ] || [ "$ranks" != 0 ] || [ "$finished" -lt "$ok2xx" ] || [ "$points" != $((payers * 10)) ]; then
+  echo "LEDGER CHECK FAILED: points were lost or paid twice" >&2
+  exit 1
+fi
+echo "ledger check: OK (every hand-in paid exactly once; totals, daily sums and ranks equal the ledger)"

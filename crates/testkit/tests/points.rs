@@ -322,3 +322,107 @@ both_backends!(
         assert_eq!(b["star"]["name"], "王芳", "{b}");
     }
 );
+
+/// The rank histogram against a recount of `points_totals`, and the ledger against the totals.
+#[expect(
+    clippy::unwrap_used,
+    reason = "a test helper outside #[test] functions: a check that fails is a failed test"
+)]
+async fn assert_aggregates_match(app: &TestApp, when: &str) {
+    let t = app.world.tenant;
+    let wrong_ranks = redbranch_db::points::verify_ranks(&app.db.conn, t)
+        .await
+        .unwrap();
+    assert_eq!(
+        wrong_ranks, 0,
+        "rank histogram differs from a recount {when}"
+    );
+    let (_, wrong) = redbranch_db::points::verify(&app.db.conn, t).await.unwrap();
+    assert_eq!(wrong, 0, "totals differ from the ledger {when}");
+}
+
+both_backends!(
+    the_rank_histogram_always_equals_a_recount_also_under_concurrent_awards,
+    |app: TestApp| async move {
+        let sys = app.session("sys").await;
+        let people: Vec<i64> = ["A001", "A002", "A003", "B001", "B002", "B003"]
+            .iter()
+            .map(|no| app.world.person(no))
+            .collect();
+        // A first award that pays nothing still counts the person (at 0).
+        app.sql("UPDATE tenants SET settings = '{\"points\":{\"individual_ranking\":true}}'")
+            .await;
+        award(&app, &sys, people[0], "topic_quiz", "h-1").await;
+        award(&app, &sys, people[1], "login", "h-2").await;
+        award(&app, &sys, people[1], "login", "h-3").await;
+        assert_aggregates_match(&app, "after sequential awards and a capped one").await;
+        // Adjustments move people up and down; a refused one moves nobody.
+        for (p, delta) in [
+            (people[1], 9),
+            (people[0], -5),
+            (people[2], 3),
+            (people[0], -99),
+        ] {
+            app.post_json(
+                &sys,
+                "/api/v1/points/adjustments",
+                json!({"person_id": p, "points": delta, "reason": "校正"}),
+            )
+            .await;
+        }
+        assert_aggregates_match(&app, "after adjustments").await;
+        // Everyone at once, several awards each, and one key retried by all: people move
+        // between the same values in every order, and nothing is lost, doubled or deadlocked.
+        let mut tasks = Vec::new();
+        for (i, p) in people.iter().copied().enumerate() {
+            for k in 0..4 {
+                let c = sys.clone();
+                let url = app.url("/api/v1/points/awards");
+                let key = if k == 3 {
+                    "same-key".to_string()
+                } else {
+                    format!("c-{i}-{k}")
+                };
+                tasks.push(tokio::spawn(async move {
+                    c.0.post(url)
+                        .header("x-csrf-token", &c.1)
+                        .json(
+                            &json!({"person_id": p, "activity": "article", "idempotency_key": key}),
+                        )
+                        .send()
+                        .await
+                        .unwrap()
+                        .status()
+                        .as_u16()
+                }));
+            }
+        }
+        for t in tasks {
+            let s = t.await.unwrap();
+            assert!([200, 201, 409].contains(&s), "status {s}");
+        }
+        assert_aggregates_match(&app, "after concurrent awards").await;
+        // The rank reads the histogram: 张伟 (A001) has 10 - 5 + 3 articles, 王芳 (A002)
+        // 2 + 9 + 3 or 4; ties share a rank and everyone with a totals row is counted.
+        let stua = app.session("stua").await;
+        let mine = app.get_json(&stua, "/api/v1/points/me").await.1;
+        let earned = |p: i64| {
+            let app = &app;
+            async move {
+                app.scalar(&format!(
+                    "SELECT earned FROM points_totals WHERE person_id = {p}"
+                ))
+                .await
+            }
+        };
+        let a001 = earned(people[0]).await;
+        let mut ahead = 0;
+        for p in &people[1..] {
+            if earned(*p).await > a001 {
+                ahead += 1;
+            }
+        }
+        let everyone = app.scalar("SELECT COUNT(*) FROM points_totals").await;
+        assert_eq!(mine["rank"], json!([ahead + 1, everyone]), "{mine}");
+    }
+);

@@ -117,6 +117,29 @@ pub async fn children(
         .await?)
 }
 
+/// The org and its children (in [`children`]' order), in one query: for pages that show an
+/// org with a line per sub-org. [`DbError::NotFound`] if the org is not of this school.
+pub async fn with_children(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: OrgId,
+) -> Result<(Org, Vec<Org>), DbError> {
+    let rows = orgs::Entity::find()
+        .filter(orgs::Column::TenantId.eq(tenant.0))
+        .filter(
+            sea_orm::Condition::any()
+                .add(orgs::Column::Id.eq(id.0))
+                .add(orgs::Column::ParentId.eq(id.0)),
+        )
+        .order_by_asc(orgs::Column::SortOrder)
+        .order_by_asc(orgs::Column::Code)
+        .all(c)
+        .await?;
+    let (me, children): (Vec<Org>, Vec<Org>) = rows.into_iter().partition(|o| o.id == id.0);
+    let org = me.into_iter().next().ok_or(DbError::NotFound)?;
+    Ok((org, children))
+}
+
 /// The org and all its descendants, in tree order (parents before children).
 pub async fn subtree(
     c: &impl ConnectionTrait,

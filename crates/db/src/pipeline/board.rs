@@ -2,88 +2,105 @@
 //! how many deadlines are near or overdue there; and, for one branch, the people themselves.
 
 use redbranch_domain::org::OrgPath;
-use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, Statement,
 };
 
 use super::due::IN_PIPELINE;
-use super::entity::{pipeline_due, pipeline_steps};
+use super::entity::pipeline_steps;
 use crate::DbError;
-use crate::org::entity::orgs;
 use crate::people::entity::people;
 use crate::tenants::TenantId;
 
-/// People of one status in one branch (by the branch's path).
+/// One org of a subtree on the board: its people in the pipeline per status (in
+/// `IN_PIPELINE` order) and its deadlines, near and overdue. Only orgs that have any.
 #[derive(Debug, Clone, FromQueryResult)]
-pub struct StatusCount {
+pub struct OrgCounts {
     pub path: String,
-    pub political_status: String,
-    pub n: i64,
+    pub s0: i64,
+    pub s1: i64,
+    pub s2: i64,
+    pub s3: i64,
+    pub near: i64,
+    pub overdue: i64,
 }
 
-/// Counts of people in the pipeline per branch and status, over `root`'s subtree.
-pub async fn status_counts(
+impl OrgCounts {
+    pub fn by_status(&self) -> [i64; 4] {
+        [self.s0, self.s1, self.s2, self.s3]
+    }
+}
+
+/// The counts of every org in `root`'s subtree, in one statement: people through the covering
+/// `people_pipeline (tenant_id, political_status, party_org_id)` and deadlines through
+/// `pipeline_due_org (tenant_id, org_id)`, each probed with the subtree's org ids,
+/// summed per org before the org's path is looked up. A college board costs one round trip and
+/// one row per branch, where two grouped queries returned a row per branch and status.
+///
+/// The org ids go in as `IN (subquery)` on SQLite and as `= ANY(ARRAY(subquery))` on
+/// PostgreSQL, which then probes the indexes with the array rather than scanning the school
+/// against a hashed subplan (as the member list, docs/adr/0004-member-list-plans.md).
+pub async fn org_counts(
     c: &impl ConnectionTrait,
     tenant: TenantId,
     root: &OrgPath,
-) -> Result<Vec<StatusCount>, DbError> {
-    let path = Expr::col((orgs::Entity, orgs::Column::Path));
-    // The subtree's org ids first, then their people through `people_scope`: a college's few
-    // hundred, not the school's whole pipeline filtered by path afterwards.
-    Ok(people::Entity::find()
-        .select_only()
-        .column_as(path.clone(), "path")
-        .column(people::Column::PoliticalStatus)
-        .column_as(Expr::col((people::Entity, people::Column::Id)).count(), "n")
-        .join(
-            sea_orm::JoinType::InnerJoin,
-            people::Entity::belongs_to(orgs::Entity)
-                .from(people::Column::PartyOrgId)
-                .to(orgs::Column::Id)
-                .into(),
-        )
-        .filter(people::Column::TenantId.eq(tenant.0))
-        .filter(people::Column::PoliticalStatus.is_in(IN_PIPELINE.iter().map(|s| s.code())))
-        .filter(
-            Expr::col((people::Entity, people::Column::PartyOrgId))
-                .in_subquery(crate::people::subtree_ids(tenant, root)),
-        )
-        .group_by(path)
-        .group_by(people::Column::PoliticalStatus)
-        .into_model::<StatusCount>()
-        .all(c)
-        .await?)
-}
-
-/// Deadlines per branch over `root`'s subtree, split into overdue and near.
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct DueCount {
-    pub path: String,
-    pub overdue: bool,
-    pub n: i64,
-}
-
-pub async fn due_counts(
-    c: &impl ConnectionTrait,
-    tenant: TenantId,
-    root: &OrgPath,
-) -> Result<Vec<DueCount>, DbError> {
-    let path = Expr::col((orgs::Entity, orgs::Column::Path));
-    Ok(super::due::within(tenant, root)
-        .select_only()
-        .column_as(path.clone(), "path")
-        .column(pipeline_due::Column::Overdue)
-        .column_as(
-            Expr::col((pipeline_due::Entity, pipeline_due::Column::Id)).count(),
-            "n",
-        )
-        .group_by(path)
-        .group_by(pipeline_due::Column::Overdue)
-        .into_model::<DueCount>()
-        .all(c)
-        .await?)
+) -> Result<Vec<OrgCounts>, DbError> {
+    let b = c.get_database_backend();
+    let subtree = "SELECT id FROM orgs WHERE tenant_id = ? AND path >= ? AND path < ?";
+    let within = |col: &str| match b {
+        DbBackend::Postgres => format!("{col} = ANY(ARRAY({subtree}))"),
+        _ => format!("{col} IN ({subtree})"),
+    };
+    // The status codes are the constants of `IN_PIPELINE`, not input.
+    let codes: Vec<&str> = IN_PIPELINE.iter().map(|s| s.code()).collect();
+    let per_status: Vec<String> = codes
+        .iter()
+        .enumerate()
+        .map(|(i, code)| format!("CASE WHEN political_status = '{code}' THEN 1 ELSE 0 END AS s{i}"))
+        .collect();
+    let listed = codes
+        .iter()
+        .map(|code| format!("'{code}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT o.path AS path, x.s0, x.s1, x.s2, x.s3, x.near, x.overdue FROM ( \
+           SELECT org_id, SUM(s0) AS s0, SUM(s1) AS s1, SUM(s2) AS s2, SUM(s3) AS s3, \
+             SUM(near) AS near, SUM(overdue) AS overdue FROM ( \
+             SELECT party_org_id AS org_id, {statuses}, 0 AS near, 0 AS overdue FROM people \
+             WHERE tenant_id = ? AND political_status IN ({listed}) AND {people_in} \
+             UNION ALL \
+             SELECT org_id, 0, 0, 0, 0, CASE WHEN overdue THEN 0 ELSE 1 END, CASE WHEN overdue THEN 1 ELSE 0 END \
+             FROM pipeline_due WHERE tenant_id = ? AND {due_in} \
+           ) u GROUP BY org_id \
+         ) x JOIN orgs o ON o.id = x.org_id",
+        statuses = per_status.join(", "),
+        people_in = within("party_org_id"),
+        due_in = within("org_id"),
+    );
+    let (lo, hi) = root.subtree_range();
+    let t = tenant.0;
+    let values: [sea_orm::Value; 8] = [
+        t.into(),
+        t.into(),
+        lo.clone().into(),
+        hi.clone().into(),
+        t.into(),
+        t.into(),
+        lo.into(),
+        hi.into(),
+    ];
+    let rows = c
+        .query_all_raw(Statement::from_sql_and_values(
+            b,
+            crate::audit::sql(b, &sql),
+            values,
+        ))
+        .await?;
+    rows.iter()
+        .map(|r| Ok(OrgCounts::from_query_result(r, "")?))
+        .collect()
 }
 
 /// Someone of one branch in the pipeline, with their furthest step.

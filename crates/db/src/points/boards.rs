@@ -9,7 +9,6 @@ use serde::Serialize;
 
 use super::stmt;
 use crate::DbError;
-use crate::people::PersonId;
 use crate::tenants::TenantId;
 
 fn org_col(tree: Tree) -> &'static str {
@@ -17,49 +16,6 @@ fn org_col(tree: Tree) -> &'static str {
         Tree::Party => "party_org_id",
         Tree::League => "league_org_id",
     }
-}
-
-/// The person's rank in the school by lifetime points (1 = most; ties share a rank) and the
-/// number of people with points: one index lookup and one index range count.
-pub async fn rank_in_school(
-    c: &impl ConnectionTrait,
-    tenant: TenantId,
-    person: PersonId,
-) -> Result<(i64, i64), DbError> {
-    let b = c.get_database_backend();
-    let row = c
-        .query_one_raw(stmt(
-            b,
-            "SELECT (SELECT COUNT(*) FROM points_totals g WHERE g.tenant_id = t.tenant_id AND g.earned > t.earned) + 1 AS rank \
-             FROM points_totals t WHERE t.person_id = ? AND t.tenant_id = ?",
-            [person.0.into(), tenant.0.into()],
-        ))
-        .await?;
-    let rank = match row {
-        Some(r) => r.try_get::<i64>("", "rank")?,
-        None => {
-            // No points yet: behind everyone who has some.
-            let r = c
-                .query_one_raw(stmt(
-                    b,
-                    "SELECT COUNT(*) AS n FROM points_totals WHERE tenant_id = ? AND earned > 0",
-                    [tenant.0.into()],
-                ))
-                .await?
-                .ok_or(DbError::NotFound)?;
-            r.try_get::<i64>("", "n")? + 1
-        }
-    };
-    let of = c
-        .query_one_raw(stmt(
-            b,
-            "SELECT COUNT(*) AS n FROM points_totals WHERE tenant_id = ?",
-            [tenant.0.into()],
-        ))
-        .await?
-        .ok_or(DbError::NotFound)?
-        .try_get::<i64>("", "n")?;
-    Ok((rank, of))
 }
 
 /// A person on a leaderboard.

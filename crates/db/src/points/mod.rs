@@ -8,6 +8,7 @@
 //! transaction as the ledger row they summarise.
 
 mod boards;
+mod rank;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use redbranch_domain::points::{self as rules, RuleTable, Today};
@@ -19,9 +20,8 @@ use crate::audit::sql;
 use crate::people::PersonId;
 use crate::tenants::TenantId;
 
-pub use boards::{
-    OrgBoardRow, PersonBoardRow, org_board, people_in_period, rank_in_school, top_in_subtree,
-};
+pub use boards::{OrgBoardRow, PersonBoardRow, org_board, people_in_period, top_in_subtree};
+pub use rank::{rank_in_school, verify_ranks};
 
 /// What an award granted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -112,15 +112,36 @@ pub(crate) fn stmt<I: IntoIterator<Item = Value>>(b: DbBackend, s: &str, v: I) -
     Statement::from_sql_and_values(b, sql(b, s), v)
 }
 
-/// Upserts the person's totals row (refreshing their org paths), which locks it until the
-/// transaction ends. [`DbError::NotFound`] if the person is not of this school.
+/// Refreshes the person's totals row (their org paths), creating it at zero the first time,
+/// which locks it until the transaction ends. [`DbError::NotFound`] if the person is not of this
+/// school.
+///
+/// True when the row was created here: the caller must then count the person in the rank
+/// histogram ([`rank::settle`]) whatever else it does. An UPDATE first, as almost every call
+/// finds the row. On PostgreSQL a concurrent first award for the same person makes the
+/// INSERT wait for the other transaction and then do nothing, and the second UPDATE takes the
+/// lock on the row it committed.
 async fn lock_person(
     c: &impl ConnectionTrait,
     tenant: TenantId,
     person: PersonId,
     at: DateTime<Utc>,
-) -> Result<(), DbError> {
+) -> Result<bool, DbError> {
     let b = c.get_database_backend();
+    let refresh = || {
+        stmt(
+            b,
+            "UPDATE points_totals SET \
+               party_path = (SELECT o.path FROM orgs o JOIN people p ON o.id = p.party_org_id WHERE p.id = points_totals.person_id), \
+               league_path = (SELECT o.path FROM orgs o JOIN people p ON o.id = p.league_org_id WHERE p.id = points_totals.person_id), \
+               updated_at = ? \
+             WHERE person_id = ? AND tenant_id = ?",
+            [at.into(), person.0.into(), tenant.0.into()],
+        )
+    };
+    if c.execute_raw(refresh()).await?.rows_affected() > 0 {
+        return Ok(false);
+    }
     let res = c
         .execute_raw(stmt(
             b,
@@ -129,15 +150,17 @@ async fn lock_person(
                (SELECT o.path FROM orgs o WHERE o.id = p.party_org_id), \
                (SELECT o.path FROM orgs o WHERE o.id = p.league_org_id), ? \
              FROM people p WHERE p.id = ? AND p.tenant_id = ? \
-             ON CONFLICT (person_id) DO UPDATE SET party_path = excluded.party_path, \
-               league_path = excluded.league_path, updated_at = excluded.updated_at",
+             ON CONFLICT (person_id) DO NOTHING",
             [at.into(), person.0.into(), tenant.0.into()],
         ))
         .await?;
-    if res.rows_affected() == 0 {
+    if res.rows_affected() > 0 {
+        return Ok(true);
+    }
+    if c.execute_raw(refresh()).await?.rows_affected() == 0 {
         return Err(DbError::NotFound);
     }
-    Ok(())
+    Ok(false)
 }
 
 /// The school's published rule tables, oldest first.
@@ -267,19 +290,39 @@ pub async fn award(
     idempotency_key: &str,
     at: DateTime<Utc>,
 ) -> Result<Award, DbError> {
-    lock_person(c, tenant, person, at).await?;
+    let entered = lock_person(c, tenant, person, at).await?;
+    let result = award_locked(c, tenant, person, (activity, idempotency_key), at).await;
+    // The histogram last (its rows are shared by everyone at the same points): also after a
+    // refusal, which some callers pass over and commit, when the totals row is new.
+    let change = result.as_ref().map_or((0, 0), |(_, ch)| *ch);
+    let settled = rank::settle(c, tenant, entered, change).await;
+    let (a, _) = result?;
+    settled?;
+    Ok(a)
+}
+
+/// [`award`] once the person's totals row is locked: the award and the change of lifetime
+/// points it made (old, new).
+async fn award_locked(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    person: PersonId,
+    (activity, idempotency_key): (&str, &str),
+    at: DateTime<Utc>,
+) -> Result<(Award, (i64, i64)), DbError> {
     if let Some((id, who, e)) = existing(c, tenant, idempotency_key).await? {
         if who != person.0 || e.activity != activity {
             return Err(DbError::Conflict("idempotency_key_reused"));
         }
-        return Ok(Award {
+        let replay = Award {
             ledger_id: id,
             points: e.points,
             requested: e.requested,
             reason: e.reason,
             rule_version: e.rule_version.unwrap_or_default(),
             replayed: true,
-        });
+        };
+        return Ok((replay, (0, 0)));
     }
     let day = rules::school_day(at);
     let table = rules::in_force(&rule_tables(c, tenant).await?, day);
@@ -339,32 +382,21 @@ pub async fn award(
         [tenant.0.into(), person.0.into(), day.into(), activity.into(), points.into()],
     ))
     .await?;
-    if points > 0 {
-        add_earned(c, person, points).await?;
+    let mut change = (0, 0);
+    if points > 0
+        && let Some(new) = rank::add_earned(c, person, points, false).await?
+    {
+        change = (new - points, new);
     }
-    Ok(Award {
+    let a = Award {
         ledger_id: id,
         points,
         requested: rule.points,
         reason: reason.to_string(),
         rule_version: table.version,
         replayed: false,
-    })
-}
-
-async fn add_earned(
-    c: &impl ConnectionTrait,
-    person: PersonId,
-    points: i64,
-) -> Result<(), DbError> {
-    let b = c.get_database_backend();
-    c.execute_raw(stmt(
-        b,
-        "UPDATE points_totals SET earned = earned + ? WHERE person_id = ?",
-        [points.into(), person.0.into()],
-    ))
-    .await?;
-    Ok(())
+    };
+    Ok((a, change))
 }
 
 /// An administrator's adjustment (positive or negative) with a written reason, outside the
@@ -378,21 +410,16 @@ pub async fn adjust(
     by: i64,
 ) -> Result<i64, DbError> {
     let at = Utc::now();
-    lock_person(c, tenant, person, at).await?;
+    // Rare writes: a new person is counted at 0 at once, the move comes after.
+    let entered = lock_person(c, tenant, person, at).await?;
+    rank::settle(c, tenant, entered, (0, 0)).await?;
     if existing(c, tenant, key).await?.is_some() {
         return Err(DbError::Conflict("replayed"));
     }
-    let b = c.get_database_backend();
-    let res = c
-        .execute_raw(stmt(
-            b,
-            "UPDATE points_totals SET earned = earned + ? WHERE person_id = ? AND earned - spent + ? >= 0",
-            [delta.into(), person.0.into(), delta.into()],
-        ))
-        .await?;
-    if res.rows_affected() == 0 {
-        return Err(DbError::Conflict("insufficient_points"));
-    }
+    let new = rank::add_earned(c, person, delta, true)
+        .await?
+        .ok_or(DbError::Conflict("insufficient_points"))?;
+    rank::settle(c, tenant, false, (new - delta, new)).await?;
     let row = Row {
         kind: "adjust",
         activity: "adjust",
@@ -417,7 +444,8 @@ pub async fn spend(
     key: &str,
 ) -> Result<i64, DbError> {
     let at = Utc::now();
-    lock_person(c, tenant, person, at).await?;
+    let entered = lock_person(c, tenant, person, at).await?;
+    rank::settle(c, tenant, entered, (0, 0)).await?;
     let b = c.get_database_backend();
     let res = c
         .execute_raw(stmt(
@@ -453,7 +481,8 @@ pub async fn refund(
     by: i64,
 ) -> Result<i64, DbError> {
     let at = Utc::now();
-    lock_person(c, tenant, person, at).await?;
+    let entered = lock_person(c, tenant, person, at).await?;
+    rank::settle(c, tenant, entered, (0, 0)).await?;
     let b = c.get_database_backend();
     c.execute_raw(stmt(
         b,

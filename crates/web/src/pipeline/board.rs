@@ -56,12 +56,15 @@ fn status_index(code: &str) -> Option<usize> {
     IN_PIPELINE.iter().position(|s| s.code() == code)
 }
 
-async fn board(st: &AppState, ctx: &Ctx, u: &CurrentUser, org: Org) -> AppResult<Board> {
+async fn board(
+    st: &AppState,
+    ctx: &Ctx,
+    u: &CurrentUser,
+    (org, children): (Org, Vec<Org>),
+) -> AppResult<Board> {
     let c = &st.db.conn;
     let root = org.org_path();
-    let children = dborg::children(c, u.tenant, org.org_id()).await?;
-    let counts = dbboard::status_counts(c, u.tenant, &root).await?;
-    let dues = dbboard::due_counts(c, u.tenant, &root).await?;
+    let counts = dbboard::org_counts(c, u.tenant, &root).await?;
     let empty = |org_id: i64, name: String| BoardRow {
         org_id,
         name,
@@ -75,34 +78,20 @@ async fn board(st: &AppState, ctx: &Ctx, u: &CurrentUser, org: Org) -> AppResult
         .map(|ch| empty(ch.id, ch.name.clone()))
         .collect();
     let child_paths: Vec<OrgPath> = children.iter().map(Org::org_path).collect();
-    // Each count belongs to the sub-org whose subtree holds its branch (or only to the total,
+    // Each org's counts belong to the sub-org whose subtree holds it (or only to the total,
     // for people placed directly on the org itself).
-    let row_of = |path: &str| {
-        let p = OrgPath::from_stored(path.to_string());
-        child_paths.iter().position(|cp| cp.contains(&p))
+    let add = |r: &mut BoardRow, oc: &dbboard::OrgCounts| {
+        for (n, m) in r.counts.iter_mut().zip(oc.by_status()) {
+            *n += m;
+        }
+        r.near += oc.near;
+        r.overdue += oc.overdue;
     };
-    for sc in &counts {
-        let Some(i) = status_index(&sc.political_status) else {
-            continue;
-        };
-        total.counts[i] += sc.n;
-        if let Some(r) = row_of(&sc.path) {
-            rows[r].counts[i] += sc.n;
-        }
-    }
-    for d in &dues {
-        let (t, r) = (&mut total, row_of(&d.path));
-        if d.overdue {
-            t.overdue += d.n;
-        } else {
-            t.near += d.n;
-        }
-        if let Some(r) = r {
-            if d.overdue {
-                rows[r].overdue += d.n;
-            } else {
-                rows[r].near += d.n;
-            }
+    for oc in &counts {
+        add(&mut total, oc);
+        let p = OrgPath::from_stored(oc.path.clone());
+        if let Some(r) = child_paths.iter().position(|cp| cp.contains(&p)) {
+            add(&mut rows[r], oc);
         }
     }
     let mut columns = Vec::new();
@@ -147,10 +136,12 @@ async fn board(st: &AppState, ctx: &Ctx, u: &CurrentUser, org: Org) -> AppResult
     })
 }
 
-/// The org to show: the one asked for, if the viewer may see it, else the top of their scope.
-async fn org_for(st: &AppState, u: &CurrentUser, asked: Option<i64>) -> AppResult<Org> {
-    let org = match asked {
-        Some(id) => dborg::get(&st.db.conn, u.tenant, OrgId(id)).await?,
+/// The org to show, with its children: the one asked for, if the viewer may see it, else the
+/// top of their scope.
+async fn org_for(st: &AppState, u: &CurrentUser, asked: Option<i64>) -> AppResult<(Org, Vec<Org>)> {
+    let (org, children) = match asked {
+        // One query for the org and its sub-orgs: a board is read often (issue #3's target).
+        Some(id) => dborg::with_children(&st.db.conn, u.tenant, OrgId(id)).await?,
         None => {
             let scope = u.grants.scope(Permission::ViewMembers);
             let mut party = Vec::new();
@@ -163,13 +154,15 @@ async fn org_for(st: &AppState, u: &CurrentUser, asked: Option<i64>) -> AppResul
                 }
             }
             party.sort_by_key(|o| o.depth);
-            party.into_iter().next().ok_or(AppError::Forbidden(
+            let org = party.into_iter().next().ok_or(AppError::Forbidden(
                 redbranch_domain::authz::Forbidden(Permission::ViewMembers),
-            ))?
+            ))?;
+            let children = dborg::children(&st.db.conn, u.tenant, org.org_id()).await?;
+            (org, children)
         }
     };
     u.grants.ensure(Permission::ViewMembers, &org.org_path())?;
-    Ok(org)
+    Ok((org, children))
 }
 
 #[derive(Debug, Default, Deserialize)]
