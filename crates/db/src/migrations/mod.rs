@@ -49,6 +49,7 @@ mod m0011_points;
 mod m0012_courses;
 mod m0013_matches;
 mod m0014_compliance_indexes;
+mod m0017_lesson_video;
 
 use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_tasks_notices::Migration),
             Box::new(m0013_matches::Migration),
             Box::new(m0014_compliance_indexes::Migration),
+            Box::new(m0017_lesson_video::Migration),
         ]
     }
 }

@@ -22,7 +22,7 @@ pub use author::{
 pub use heartbeat::{HeartbeatInput, heartbeat};
 pub use hub::{CourseCard, HubQuery, list_courses};
 pub use lesson::{LessonView, load as load_lesson};
-pub use media::{serve_media, store_media};
+pub use media::{CheckedFile, checked_file, serve_media, store_checked, store_media};
 pub use records::my_records;
 
 use axum::extract::FromRequestParts;
