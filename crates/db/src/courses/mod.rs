@@ -4,6 +4,7 @@
 
 pub mod entity;
 mod media;
+mod rates;
 mod study;
 
 use std::collections::HashMap;
@@ -26,6 +27,7 @@ use entity::{course_audiences, course_tags, courses, lessons};
 pub use entity::courses::Model as Course;
 pub use entity::lessons::Model as Lesson;
 pub use media::{MEDIA_CHUNK_BYTES, Media, NewMedia, add_media, media, media_bytes};
+pub use rates::{StudyRate, study_rollup};
 pub use study::{
     BeatOutcome, Progress, StudyRecord, beat_row, mark_complete, progress, record_beat, records_of,
 };
