@@ -38,7 +38,8 @@ pub fn check_lesson(
     }
     let url = video_url.trim();
     let url_ok = (url.starts_with("https://") || url.starts_with("http://")) && url.len() <= 500;
-    if !url_ok && !(uploaded && url.is_empty()) {
+    let stands_in = uploaded && url.is_empty();
+    if !(url_ok || stands_in) {
         errs.push(FieldError::new(
             "field.lesson_video",
             "lessons.error.video_url",

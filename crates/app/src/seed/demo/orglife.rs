@@ -39,7 +39,7 @@ fn month_plan(month: NaiveDate) -> Vec<(MeetingKind, u32, String)> {
             format!("{m}月主题党日：重温入党誓词"),
         ),
     ];
-    if m % 3 == 0 {
+    if m.is_multiple_of(3) {
         out.push((
             MeetingKind::BranchGeneral,
             20,
