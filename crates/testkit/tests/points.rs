@@ -352,6 +352,27 @@ both_backends!(
     |app: TestApp| async move {
         let a001 = app.world.person("A001");
         let admin = app.as_user("collegea").await;
+        // The adjustments are offered in the sidebar and on an administrator's own points page,
+        // never to a member.
+        assert!(
+            app.text(&admin, "/")
+                .await
+                .contains("href=\"/points/adjust\"")
+        );
+        let a003 = Some(app.world.person("A003"));
+        app.add_user(
+            "adm3",
+            a003,
+            redbranch_domain::authz::Role::CollegeAdmin,
+            &["PA", "LA"],
+        )
+        .await;
+        let adm3 = app.as_user("adm3").await;
+        assert!(
+            app.text(&adm3, "/points")
+                .await
+                .contains("href=\"/points/adjust\"")
+        );
         // Find the person by name within the college, then open them.
         let found = app.text(&admin, "/points/adjust?q=张伟").await;
         assert!(
@@ -377,6 +398,10 @@ both_backends!(
         let stua = app.as_user("stua").await;
         let mine = app.text(&stua, "/points").await;
         assert!(mine.contains("+20"), "{mine}");
+        assert!(
+            !mine.contains("/points/adjust"),
+            "a member is not offered adjustments"
+        );
         assert!(mine.contains("参加志愿服务补录") && mine.contains("迟到扣分"));
         assert!(
             mine.contains("积分调整"),
