@@ -26,6 +26,8 @@ pub struct LessonRow {
     pub id: i64,
     pub title: String,
     pub video_url: String,
+    /// An uploaded video (`course_media`), played instead of `video_url`.
+    pub media_id: Option<i64>,
     pub questions: String,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
@@ -41,6 +43,7 @@ impl LessonRow {
 pub struct NewLesson<'a> {
     pub title: &'a str,
     pub video_url: &'a str,
+    pub media_id: Option<i64>,
     pub questions: &'a [Question],
     pub period: (NaiveDate, NaiveDate),
 }
@@ -58,12 +61,13 @@ pub async fn publish(
     let id: i64 = c
         .query_one_raw(stmt(
             b,
-            "INSERT INTO weekly_lessons (tenant_id, title, video_url, questions, starts_on, ends_on, published_by, published_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO weekly_lessons (tenant_id, title, video_url, media_id, questions, starts_on, ends_on, published_by, published_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             [
                 tenant.0.into(),
                 l.title.trim().into(),
                 l.video_url.trim().into(),
+                l.media_id.into(),
                 q.into(),
                 l.period.0.into(),
                 l.period.1.into(),
@@ -95,7 +99,8 @@ pub async fn publish(
     Ok(id)
 }
 
-const LESSON_COLS: &str = "id, title, video_url, questions, starts_on, ends_on, published_at";
+const LESSON_COLS: &str =
+    "id, title, video_url, media_id, questions, starts_on, ends_on, published_at";
 
 pub async fn lesson(
     c: &impl ConnectionTrait,
@@ -327,6 +332,56 @@ pub async fn reaches(
         }
     }
     Ok(false)
+}
+
+/// The lesson whose uploaded video is media `media_id`, if any: (lesson id, school).
+pub async fn by_media(
+    c: &impl ConnectionTrait,
+    media_id: i64,
+) -> Result<Option<(i64, TenantId)>, DbError> {
+    let b = c.get_database_backend();
+    let row = c
+        .query_one_raw(stmt(
+            b,
+            "SELECT id, tenant_id FROM weekly_lessons WHERE media_id = ? ORDER BY id LIMIT 1",
+            [media_id.into()],
+        ))
+        .await?;
+    match row {
+        Some(r) => Ok(Some((
+            r.try_get("", "id")?,
+            TenantId(r.try_get("", "tenant_id")?),
+        ))),
+        None => Ok(None),
+    }
+}
+
+/// Whether the lesson was published to any of `org_ids` (a viewer's own orgs and the orgs
+/// above them: every League org under a chosen one has its row).
+pub async fn published_to_any(
+    c: &impl ConnectionTrait,
+    lesson_id: i64,
+    org_ids: &[i64],
+) -> Result<bool, DbError> {
+    if org_ids.is_empty() {
+        return Ok(false);
+    }
+    let b = c.get_database_backend();
+    let marks = vec!["?"; org_ids.len()].join(", ");
+    let mut vals: Vec<sea_orm::Value> = vec![lesson_id.into()];
+    vals.extend(org_ids.iter().map(|o| sea_orm::Value::from(*o)));
+    let n: i64 = c
+        .query_one_raw(stmt(
+            b,
+            &format!(
+                "SELECT COUNT(*) AS n FROM lesson_org_stats WHERE lesson_id = ? AND org_id IN ({marks})"
+            ),
+            vals,
+        ))
+        .await?
+        .ok_or(DbError::NotFound)?
+        .try_get("", "n")?;
+    Ok(n > 0)
 }
 
 /// The accounts of these people: (person id, user id).

@@ -18,11 +18,12 @@ pub struct Question {
     pub answer: usize,
 }
 
-/// Checks a lesson before it is published: a title, a video (URL), a period whose end is not
-/// before its start, between one and ten questions with two to six options and a valid answer.
+/// Checks a lesson before it is published: a title, a video (an uploaded file, or an http(s)
+/// URL), a period whose end is not before its start, between one and ten questions with two to
+/// six options and a valid answer. With an uploaded video the URL may be left empty.
 pub fn check_lesson(
     title: &str,
-    video_url: &str,
+    (video_url, uploaded): (&str, bool),
     (starts_on, ends_on): (NaiveDate, NaiveDate),
     questions: &[Question],
 ) -> Result<(), FieldErrors> {
@@ -36,7 +37,9 @@ pub fn check_lesson(
         );
     }
     let url = video_url.trim();
-    if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 500 {
+    let url_ok = (url.starts_with("https://") || url.starts_with("http://")) && url.len() <= 500;
+    let stands_in = uploaded && url.is_empty();
+    if !(url_ok || stands_in) {
         errs.push(FieldError::new(
             "field.lesson_video",
             "lessons.error.video_url",
@@ -129,8 +132,9 @@ mod tests {
 
     #[test]
     fn a_lesson_ending_before_it_starts_or_without_questions_is_refused() {
-        assert!(check_lesson("第一期", "https://v.example/1.mp4", (d(17), d(23)), &[q()]).is_ok());
-        let e = check_lesson("第一期", "ftp://x", (d(23), d(17)), &[]).unwrap_err();
+        let week = (d(17), d(23));
+        assert!(check_lesson("第一期", ("https://v.example/1.mp4", false), week, &[q()]).is_ok());
+        let e = check_lesson("第一期", ("ftp://x", false), (d(23), d(17)), &[]).unwrap_err();
         let fields: Vec<_> = e.0.iter().map(|f| f.field).collect();
         assert_eq!(
             fields,
@@ -140,5 +144,13 @@ mod tests {
                 "field.lesson_questions"
             ]
         );
+    }
+
+    #[test]
+    fn an_uploaded_video_stands_in_for_the_url_but_a_bad_url_is_still_refused() {
+        let week = (d(17), d(23));
+        assert!(check_lesson("第一期", ("", true), week, &[q()]).is_ok());
+        assert!(check_lesson("第一期", ("", false), week, &[q()]).is_err());
+        assert!(check_lesson("第一期", ("ftp://x", true), week, &[q()]).is_err());
     }
 }

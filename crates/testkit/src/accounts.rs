@@ -101,4 +101,30 @@ impl TestApp {
         let status = res.status().as_u16();
         (status, res.json().await.unwrap_or(serde_json::Value::Null))
     }
+
+    /// Keeps a test's study heartbeats on one calendar day (Beijing time), whatever time it
+    /// runs: a record is per day, so a beat after midnight starts another.
+    pub fn away_from_midnight(&self) {
+        use chrono::Timelike;
+        let cst = self.clock.now() + chrono::Duration::hours(8);
+        if cst.num_seconds_from_midnight() > 23 * 3600 {
+            self.clock.advance(2 * 3600);
+        }
+    }
+
+    /// A study heartbeat for a course lesson: the status and the JSON answer.
+    pub async fn heartbeat(
+        &self,
+        s: &Session,
+        lesson: i64,
+        visible: bool,
+        seconds: u32,
+    ) -> (u16, serde_json::Value) {
+        self.post_json(
+            s,
+            &format!("/api/v1/lessons/{lesson}/heartbeat"),
+            serde_json::json!({"visible": visible, "seconds": seconds}),
+        )
+        .await
+    }
 }

@@ -9,7 +9,6 @@
     reason = "test helpers outside #[test] functions: a step that fails is a failed test"
 )]
 
-use chrono::Timelike;
 use redbranch_testkit::{Session, TestApp, both_backends, field_messages};
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
@@ -75,29 +74,6 @@ async fn branch_article(app: &TestApp) -> (i64, i64) {
     .await;
     assert_eq!(status, 200, "{v}");
     (course, lesson["id"].as_i64().unwrap())
-}
-
-/// Keeps a test's heartbeats on one calendar day (Beijing time), whatever time it runs.
-fn away_from_midnight(app: &TestApp) {
-    let cst = app.clock.now() + chrono::Duration::hours(8);
-    if cst.num_seconds_from_midnight() > 23 * 3600 {
-        app.clock.advance(2 * 3600);
-    }
-}
-
-async fn beat(
-    app: &TestApp,
-    s: &Session,
-    lesson: i64,
-    visible: bool,
-    seconds: u32,
-) -> (u16, Value) {
-    app.post_json(
-        s,
-        &format!("/api/v1/lessons/{lesson}/heartbeat"),
-        json!({"visible": visible, "seconds": seconds}),
-    )
-    .await
 }
 
 both_backends!(
@@ -337,10 +313,10 @@ both_backends!(
     |app: TestApp| async move {
         let (_, lesson) = branch_article(&app).await;
         let stu = app.session("stua").await;
-        away_from_midnight(&app);
+        app.away_from_midnight();
 
         // The first beat starts the clock and earns nothing.
-        let (status, v) = beat(&app, &stu, lesson, true, 0).await;
+        let (status, v) = app.heartbeat(&stu, lesson, true, 0).await;
         assert_eq!(status, 200, "{v}");
         assert_eq!(
             (v["credited_seconds"].as_i64(), v["restarted"].as_bool()),
@@ -348,19 +324,19 @@ both_backends!(
         );
         // One interval later, the interval is credited.
         app.clock.advance(15);
-        let (_, v) = beat(&app, &stu, lesson, true, 15).await;
+        let (_, v) = app.heartbeat(&stu, lesson, true, 15).await;
         assert_eq!(v["credited_seconds"], 15, "{v}");
 
         // Faster than the interval: refused.
         app.clock.advance(2);
-        let (status, v) = beat(&app, &stu, lesson, true, 1).await;
+        let (status, v) = app.heartbeat(&stu, lesson, true, 1).await;
         assert_eq!(
             (status, v["error"]["code"].as_str()),
             (400, Some("heartbeat_too_soon"))
         );
         // A hidden tab's heartbeat is refused and earns nothing.
         app.clock.advance(13);
-        let (status, v) = beat(&app, &stu, lesson, false, 15).await;
+        let (status, v) = app.heartbeat(&stu, lesson, false, 15).await;
         assert_eq!(status, 400, "{v}");
         assert_eq!(v["error"]["code"], "heartbeat_hidden");
         assert!(
@@ -368,7 +344,7 @@ both_backends!(
             "{v}"
         );
         // Claiming more than elapsed: refused.
-        let (status, v) = beat(&app, &stu, lesson, true, 60).await;
+        let (status, v) = app.heartbeat(&stu, lesson, true, 60).await;
         assert_eq!(
             (status, v["error"]["code"].as_str()),
             (400, Some("heartbeat_overclaimed"))
@@ -386,7 +362,7 @@ both_backends!(
 
         // Back after a long absence: the gap is not credited, the clock restarts.
         app.clock.advance(600);
-        let (_, v) = beat(&app, &stu, lesson, true, 20).await;
+        let (_, v) = app.heartbeat(&stu, lesson, true, 20).await;
         assert_eq!(
             (v["credited_seconds"].as_i64(), v["restarted"].as_bool()),
             (Some(0), Some(true)),
@@ -396,7 +372,7 @@ both_backends!(
         let mut last = Value::Null;
         for _ in 0..3 {
             app.clock.advance(15);
-            let (status, v) = beat(&app, &stu, lesson, true, 15).await;
+            let (status, v) = app.heartbeat(&stu, lesson, true, 15).await;
             assert_eq!(status, 200, "{v}");
             last = v;
         }
@@ -423,7 +399,7 @@ both_backends!(
 
         // An account without a person record (a school administrator) earns nothing.
         let school = app.session("school").await;
-        let (status, _) = beat(&app, &school, lesson, true, 0).await;
+        let (status, _) = app.heartbeat(&school, lesson, true, 0).await;
         assert_eq!(status, 400, "an account with no person records nothing");
     }
 );

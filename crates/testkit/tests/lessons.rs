@@ -317,3 +317,203 @@ both_backends!(
         assert!(list.contains("已学习"));
     }
 );
+
+/// An MP4 (by its `ftyp` box) of 2.5 MiB, so that a range can straddle the 1 MiB chunks.
+fn mp4() -> Vec<u8> {
+    let mut v = vec![0, 0, 0, 0x18];
+    v.extend_from_slice(b"ftypisom");
+    v.resize(2_621_440, 0);
+    for (i, b) in v.iter_mut().enumerate().skip(12) {
+        *b = (i % 251) as u8;
+    }
+    v
+}
+
+/// Uploads `bytes` as a lesson video for org `org` through the API.
+async fn upload_video(app: &TestApp, s: &Session, org: &str, bytes: Vec<u8>) -> (u16, Value) {
+    let form = reqwest::multipart::Form::new()
+        .text("org_id", app.world.org(org).id.to_string())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name("第30期.mp4"),
+        );
+    app.post_multipart(s, "/api/v1/weekly-lessons/media", form)
+        .await
+}
+
+/// Publishes a lesson to `org` that plays the uploaded `media` instead of a URL.
+async fn publish_with_video(app: &TestApp, s: &Session, org: &str, media: &Value) -> i64 {
+    let mut body = lesson(app, org);
+    body["video_url"] = json!("");
+    body["media_id"] = media["id"].clone();
+    let (status, v) = app.post_json(s, "/api/v1/weekly-lessons", body).await;
+    assert_eq!(status, 201, "{v}");
+    v["id"].as_i64().unwrap()
+}
+
+both_backends!(
+    an_uploaded_video_plays_with_ranges_for_the_lessons_orgs_and_nobody_else,
+    |app: TestApp| async move {
+        let college_a = app.session("collegea").await;
+        let video = mp4();
+        let (s, media) = upload_video(&app, &college_a, "LA", video.clone()).await;
+        assert_eq!(s, 201, "{media}");
+        assert_eq!(media["content_type"], "video/mp4");
+        let id = publish_with_video(&app, &college_a, "LA", &media).await;
+        let shown = app
+            .get_json(&college_a, &format!("/api/v1/weekly-lessons/{id}"))
+            .await
+            .1;
+        let src = format!("/media/{}", media["id"]);
+        assert_eq!(shown["video_src"], src.as_str(), "{shown}");
+        // A member of the lesson's org seeks across the 1 MiB chunk boundary.
+        let stua = app.as_user("stua").await;
+        let page = app.text(&stua, &format!("/lessons/{id}")).await;
+        assert!(page.contains(&format!("src=\"{src}\"")), "{page}");
+        let res = stua
+            .get(app.url(&src))
+            .header("range", "bytes=1048570-1048589")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 206);
+        assert_eq!(
+            res.headers()["content-range"],
+            format!("bytes 1048570-1048589/{}", video.len()).as_str()
+        );
+        assert_eq!(res.headers()["content-type"], "video/mp4");
+        assert!(
+            res.headers()["cache-control"]
+                .to_str()
+                .unwrap()
+                .starts_with("private")
+        );
+        assert_eq!(
+            res.bytes().await.unwrap().as_ref(),
+            &video[1_048_570..1_048_590]
+        );
+        // Outside the lesson's orgs: refused, signed in or not.
+        let organiser = app.as_user("organiser").await;
+        assert_eq!(
+            app.status(&organiser, &src).await,
+            403,
+            "college A's Party organiser is outside the League lesson"
+        );
+        let anon = app.status(&app.client(), &src).await.as_u16();
+        assert!(matches!(anon, 401 | 303), "signed out: {anon}");
+        let school = app.session("school").await;
+        let (_, other) = upload_video(&app, &school, "LB", mp4()).await;
+        publish_with_video(&app, &school, "LB", &other).await;
+        let other_src = format!("/media/{}", other["id"]);
+        assert_eq!(
+            app.status(&stua, &other_src).await,
+            403,
+            "college B's lesson video is not college A's member's"
+        );
+        assert_eq!(
+            app.status(&school.0, &other_src).await,
+            200,
+            "its publisher"
+        );
+        // Media of the holder is no course anybody can open.
+        let holder = app.scalar("SELECT MIN(course_id) FROM course_media").await;
+        assert_eq!(
+            app.status(&school.0, &format!("/learn/courses/{holder}"))
+                .await,
+            404
+        );
+    }
+);
+
+both_backends!(
+    a_file_that_is_not_a_video_or_not_ones_own_upload_is_refused_naming_the_field,
+    |app: TestApp| async move {
+        let college_a = app.session("collegea").await;
+        let pdf = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n".to_vec();
+        let (s, v) = upload_video(&app, &college_a, "LA", pdf).await;
+        assert_eq!(s, 422, "{v}");
+        assert_eq!(v["error"]["fields"][0]["field"], "lesson_video_file");
+        assert!(field_messages(&v).contains("视频文件"), "{v}");
+        let seca = app.session("seca").await;
+        let (s, _) = upload_video(&app, &seca, "LA1", mp4()).await;
+        assert_eq!(s, 403, "a branch secretary does not publish lessons");
+        let (s, _) = upload_video(&app, &college_a, "LB", mp4()).await;
+        assert_eq!(s, 403, "nor does college A for college B");
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM course_media").await, 0);
+        // Another publisher's upload cannot be named; nor one a lesson already plays.
+        let school = app.session("school").await;
+        let (_, theirs) = upload_video(&app, &school, "L", mp4()).await;
+        let mut body = lesson(&app, "LA");
+        body["video_url"] = json!("");
+        body["media_id"] = theirs["id"].clone();
+        let (s, v) = app
+            .post_json(&college_a, "/api/v1/weekly-lessons", body)
+            .await;
+        assert_eq!(s, 422, "{v}");
+        assert_eq!(v["error"]["fields"][0]["field"], "lesson_video_file");
+        publish_with_video(&app, &school, "L", &theirs).await;
+        let mut again = lesson(&app, "L");
+        again["media_id"] = theirs["id"].clone();
+        let (s, _) = app
+            .post_json(&school, "/api/v1/weekly-lessons", again)
+            .await;
+        assert_eq!(s, 422, "one video, one lesson");
+    }
+);
+
+both_backends!(
+    the_publish_form_takes_the_video_file_and_writes_nothing_when_refused,
+    |app: TestApp| async move {
+        let admin = app.as_user("collegea").await;
+        let csrf = app.csrf(&admin, "/lessons").await;
+        let form = |ends: &str| {
+            reqwest::multipart::Form::new()
+                .text("title", "2025年第31期")
+                .text("video_url", "")
+                .text("starts_on", app.clock.today().to_string())
+                .text("ends_on", ends.to_string())
+                .text("org_id", app.world.org("LA").id.to_string())
+                .text("questions", "团员的年龄上限是？\n*28 周岁\n35 周岁")
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(mp4()).file_name("31.mp4"),
+                )
+        };
+        let url = app.url(&format!("/lessons?_csrf={csrf}"));
+        let yesterday = (app.clock.today() - chrono::Duration::days(1)).to_string();
+        let res = admin
+            .post(&url)
+            .multipart(form(&yesterday))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        assert!(
+            res.text()
+                .await
+                .unwrap()
+                .contains("结束日期不能早于开始日期")
+        );
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM course_media").await,
+            0,
+            "the refused lesson's upload is not kept"
+        );
+        let ends = (app.clock.today() + chrono::Duration::days(6)).to_string();
+        let res = admin
+            .post(&url)
+            .multipart(form(&ends))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303);
+        let id = app.scalar("SELECT MAX(id) FROM weekly_lessons").await;
+        let stua = app.as_user("stua").await;
+        let page = app.text(&stua, &format!("/lessons/{id}")).await;
+        assert!(page.contains("src=\"/media/"), "{page}");
+        let n = app
+            .scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'lesson_video_upload'")
+            .await;
+        assert_eq!(n, 1);
+    }
+);

@@ -424,5 +424,164 @@ both_backends!(
         }
         let everyone = app.scalar("SELECT COUNT(*) FROM points_totals").await;
         assert_eq!(mine["rank"], json!([ahead + 1, everyone]), "{mine}");
+/// Posts the adjustment form for `person` as `c` would after opening the page; the status.
+async fn adjust_form(
+    app: &TestApp,
+    c: &reqwest::Client,
+    person: i64,
+    (points, reason, key): (&str, &str, &str),
+) -> u16 {
+    let token = app.csrf(c, "/points").await;
+    let person = person.to_string();
+    app.post_status(
+        c,
+        "/points/adjust",
+        &[
+            ("_csrf", token.as_str()),
+            ("person_id", person.as_str()),
+            ("points", points),
+            ("reason", reason),
+            ("idempotency_key", key),
+        ],
+    )
+    .await
+    .as_u16()
+}
+
+both_backends!(
+    an_administrator_adjusts_points_on_the_page_and_the_member_sees_why,
+    |app: TestApp| async move {
+        let a001 = app.world.person("A001");
+        let admin = app.as_user("collegea").await;
+        // The adjustments are offered in the sidebar and on an administrator's own points page,
+        // never to a member.
+        assert!(
+            app.text(&admin, "/")
+                .await
+                .contains("href=\"/points/adjust\"")
+        );
+        let a003 = Some(app.world.person("A003"));
+        app.add_user(
+            "adm3",
+            a003,
+            redbranch_domain::authz::Role::CollegeAdmin,
+            &["PA", "LA"],
+        )
+        .await;
+        let adm3 = app.as_user("adm3").await;
+        assert!(
+            app.text(&adm3, "/points")
+                .await
+                .contains("href=\"/points/adjust\"")
+        );
+        // Find the person by name within the college, then open them.
+        let found = app.text(&admin, "/points/adjust?q=张伟").await;
+        assert!(
+            found.contains(&format!("/points/adjust?person={a001}")),
+            "the search lists 张伟: {found}"
+        );
+        let form = app
+            .text(&admin, &format!("/points/adjust?person={a001}"))
+            .await;
+        assert!(form.contains("调整 张伟"), "{form}");
+        let s = adjust_form(&app, &admin, a001, ("+20", "参加志愿服务补录", "k1")).await;
+        assert_eq!(s, 303, "the adjustment is recorded and the page redirects");
+        // A double click sends the same form again: recorded once.
+        let s = adjust_form(&app, &admin, a001, ("+20", "参加志愿服务补录", "k1")).await;
+        assert_eq!(s, 303);
+        let s = adjust_form(&app, &admin, a001, ("－5", "迟到扣分", "k2")).await;
+        assert_eq!(s, 303, "full-width minus and digits are read");
+        let n = app
+            .scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'points_adjust'")
+            .await;
+        assert_eq!(n, 2, "two adjustments, each audited");
+        // The member sees both, each with its reason.
+        let stua = app.as_user("stua").await;
+        let mine = app.text(&stua, "/points").await;
+        assert!(mine.contains("+20"), "{mine}");
+        assert!(
+            !mine.contains("/points/adjust"),
+            "a member is not offered adjustments"
+        );
+        assert!(mine.contains("参加志愿服务补录") && mine.contains("迟到扣分"));
+        assert!(
+            mine.contains("积分调整"),
+            "the entry is named an adjustment"
+        );
+        let me = app
+            .get_json(&(stua, String::new()), "/api/v1/points/me")
+            .await
+            .1;
+        assert_eq!(me["balance"], 15, "{me}");
+        // Refusals keep what was typed and write nothing.
+        let token = app.csrf(&admin, "/points").await;
+        let person = a001.to_string();
+        let res = admin
+            .post(app.url("/points/adjust"))
+            .form(&[
+                ("_csrf", token.as_str()),
+                ("person_id", person.as_str()),
+                ("points", "-16"),
+                ("reason", "扣分过多"),
+                ("idempotency_key", "k3"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        let page = res.text().await.unwrap();
+        assert!(
+            page.contains("低于 0") && page.contains("扣分过多"),
+            "{page}"
+        );
+        let s = adjust_form(&app, &admin, a001, ("10", "   ", "k4")).await;
+        assert_eq!(s, 422, "a reason is required");
+        let s = adjust_form(&app, &admin, a001, ("十", "原因", "k5")).await;
+        assert_eq!(s, 422, "the amount must be a number");
+        let n = app
+            .scalar("SELECT COUNT(*) FROM points_ledger WHERE kind = 'adjust'")
+            .await;
+        assert_eq!(n, 2, "nothing written by the refusals");
+    }
+);
+
+both_backends!(
+    the_adjustment_page_refuses_other_colleges_and_students,
+    |app: TestApp| async move {
+        let b001 = app.world.person("B001");
+        let admin = app.as_user("collegea").await;
+        let found = app.text(&admin, "/points/adjust?q=刘洋").await;
+        assert!(
+            !found.contains(&format!("person={b001}")),
+            "college A's search does not find college B's people"
+        );
+        assert_eq!(
+            app.status(&admin, &format!("/points/adjust?person={b001}"))
+                .await,
+            403
+        );
+        let s = adjust_form(&app, &admin, b001, ("+5", "越权加分", "x1")).await;
+        assert_eq!(
+            s, 403,
+            "college A's administrator adjusts nobody in college B"
+        );
+        let stua = app.as_user("stua").await;
+        assert_eq!(app.status(&stua, "/points/adjust").await, 403);
+        let s = adjust_form(
+            &app,
+            &stua,
+            app.world.person("A001"),
+            ("+5", "自己加分", "x2"),
+        )
+        .await;
+        assert_eq!(s, 403, "a student adjusts nobody, themselves included");
+        let n = app
+            .scalar("SELECT COUNT(*) FROM points_ledger WHERE kind = 'adjust'")
+            .await;
+        assert_eq!(n, 0);
+        // The school's administrator reaches both colleges.
+        let school = app.as_user("school").await;
+        let s = adjust_form(&app, &school, b001, ("+5", "校级表彰", "x3")).await;
+        assert_eq!(s, 303);
     }
 );

@@ -248,6 +248,14 @@ fn nav(u: &CurrentUser, path: &str) -> Vec<NavItem> {
         u.person_id.is_some(),
     );
     add(
+        "/points/adjust",
+        "nav.points_adjust",
+        "settings",
+        "nav.group_admin",
+        false,
+        g.anywhere(Permission::ManagePoints),
+    );
+    add(
         "/lessons",
         "nav.lessons",
         "check",

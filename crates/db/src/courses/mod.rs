@@ -4,6 +4,7 @@
 
 pub mod entity;
 mod media;
+mod rates;
 mod study;
 
 use std::collections::HashMap;
@@ -26,6 +27,7 @@ use entity::{course_audiences, course_tags, courses, lessons};
 pub use entity::courses::Model as Course;
 pub use entity::lessons::Model as Lesson;
 pub use media::{MEDIA_CHUNK_BYTES, Media, NewMedia, add_media, media, media_bytes};
+pub use rates::{StudyRate, study_rollup};
 pub use study::{
     BeatOutcome, Progress, StudyRecord, beat_row, mark_complete, progress, record_beat, records_of,
 };
@@ -34,6 +36,48 @@ pub use study::{
 pub const DRAFT: &str = "draft";
 /// `courses.status` of a course people can open.
 pub const PUBLISHED: &str = "published";
+/// `courses.status` of the row that owns a school's weekly-lesson videos in `course_media`
+/// (migration m0017): never found, listed or opened as a course.
+pub const HOLDER: &str = "holder";
+
+/// The id of the school's holder of weekly-lesson videos, made on first use and owned by
+/// `owner` (the org of the first lesson that uploads one). Two first uploads racing may each
+/// make one; either serves, as nothing reads the holder but its media.
+pub async fn video_holder(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    (owner_org_id, owner_path): (i64, &OrgPath),
+    by: UserId,
+) -> Result<i64, DbError> {
+    let found: Option<i64> = courses::Entity::find()
+        .select_only()
+        .column(courses::Column::Id)
+        .filter(courses::Column::TenantId.eq(tenant.0))
+        .filter(courses::Column::Status.eq(HOLDER))
+        .order_by_asc(courses::Column::Id)
+        .into_tuple::<i64>()
+        .one(c)
+        .await?;
+    if let Some(id) = found {
+        return Ok(id);
+    }
+    let row = courses::ActiveModel {
+        tenant_id: Set(tenant.0),
+        owner_org_id: Set(owner_org_id),
+        owner_path: Set(owner_path.as_str().to_string()),
+        title: Set("weekly-lesson videos".into()),
+        summary: Set(String::new()),
+        topic: Set(None),
+        visibility: Set(Visibility::Orgs.code().to_string()),
+        status: Set(HOLDER.to_string()),
+        created_by: Set(by.0),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(c)
+    .await?;
+    Ok(row.id)
+}
 
 /// A course to create (a draft, visible to its authors only).
 pub struct NewCourse {
@@ -79,6 +123,20 @@ pub async fn create_course(
     Ok(row)
 }
 
+/// Whether course `id` is the school's holder of weekly-lesson videos.
+pub async fn is_video_holder(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: i64,
+) -> Result<bool, DbError> {
+    Ok(courses::Entity::find_by_id(id)
+        .filter(courses::Column::TenantId.eq(tenant.0))
+        .filter(courses::Column::Status.eq(HOLDER))
+        .one(c)
+        .await?
+        .is_some())
+}
+
 /// One course of the school.
 pub async fn course(
     c: &impl ConnectionTrait,
@@ -87,6 +145,7 @@ pub async fn course(
 ) -> Result<Course, DbError> {
     courses::Entity::find_by_id(id)
         .filter(courses::Column::TenantId.eq(tenant.0))
+        .filter(courses::Column::Status.ne(HOLDER))
         .one(c)
         .await?
         .ok_or(DbError::NotFound)
@@ -95,6 +154,7 @@ pub async fn course(
 /// A course by id in any school: only for deciding whether it is public (see the module note).
 pub async fn course_anywhere(c: &impl ConnectionTrait, id: i64) -> Result<Course, DbError> {
     courses::Entity::find_by_id(id)
+        .filter(courses::Column::Status.ne(HOLDER))
         .one(c)
         .await?
         .ok_or(DbError::NotFound)
@@ -232,6 +292,7 @@ pub async fn list_visible(
     }
     let mut q = courses::Entity::find()
         .filter(C::TenantId.eq(tenant.0))
+        .filter(C::Status.ne(HOLDER))
         .filter(visible);
     if let Some(topic) = &filter.topic {
         q = q.filter(C::Topic.eq(topic.as_str()));

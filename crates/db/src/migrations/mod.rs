@@ -50,6 +50,7 @@ mod m0012_courses;
 mod m0013_matches;
 mod m0014_compliance_indexes;
 mod m0015_discipline;
+mod m0017_lesson_video;
 mod m0018_points_rank;
 
 use sea_orm::DbBackend;
@@ -76,6 +77,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_matches::Migration),
             Box::new(m0014_compliance_indexes::Migration),
             Box::new(m0015_discipline::Migration),
+            Box::new(m0017_lesson_video::Migration),
             Box::new(m0018_points_rank::Migration),
         ]
     }

@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/courses/{id}/lessons", post(add_lesson))
         .route("/courses/{id}/publish", post(publish_course))
         .route("/courses/{id}/withdraw", post(withdraw_course))
+        .route("/courses/{id}/study", get(study_rates))
         .route("/lessons/{id}", get(show_lesson))
         .route("/lessons/{id}/heartbeat", post(heartbeat))
         .route("/media/{id}", get(courses::serve_media))
@@ -36,6 +37,18 @@ pub fn routes() -> Router<AppState> {
 }
 
 type Created = (StatusCode, Json<Value>);
+
+/// Study rates of the course under `org` (see `crate::courses::load_study`).
+async fn study_rates(
+    State(st): State<AppState>,
+    SignedIn(u): SignedIn,
+    Path(raw): Path<String>,
+    Query(q): Query<courses::StudyQuery>,
+) -> AppResult<Json<Value>> {
+    Ok(Json(json!(
+        courses::load_study(&st, &u, parse_id(&raw)?, q.org).await?
+    )))
+}
 
 async fn list_courses(
     State(st): State<AppState>,

@@ -23,6 +23,7 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/weekly-lessons", get(list).post(publish))
+        .route("/weekly-lessons/media", post(upload_video))
         .route("/weekly-lessons/{id}", get(show))
         .route("/weekly-lessons/{id}/answers", post(answer))
         .route("/weekly-lessons/{id}/participation", get(participation))
@@ -57,7 +58,8 @@ async fn show(
         .map(|q| json!({"prompt": q.prompt, "options": q.options}))
         .collect();
     Ok(Json(
-        json!({"id": l.id, "title": l.title, "video_url": l.video_url, "starts_on": l.starts_on, "ends_on": l.ends_on, "questions": qs}),
+        json!({"id": l.id, "title": l.title, "video_url": l.video_url, "media_id": l.media_id,
+            "video_src": lessons::video_src(&l), "starts_on": l.starts_on, "ends_on": l.ends_on, "questions": qs}),
     ))
 }
 
@@ -82,6 +84,29 @@ async fn publish(
     let id = lessons::publish_lesson(&txn, &u, &input).await?;
     txn.commit().await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+}
+
+/// Multipart: `file` (MP4/WebM, by its bytes), `org_id` (a League org the caller publishes to;
+/// their first by default). Name the answer's `id` as `media_id` when publishing.
+async fn upload_video(
+    State(st): State<AppState>,
+    SignedIn(u): SignedIn,
+    form: axum::extract::Multipart,
+) -> AppResult<(StatusCode, Json<Value>)> {
+    let max = lessons::max_video_bytes(&st, u.tenant).await?;
+    let up = crate::dossier::read_upload(form, max).await?;
+    let org_id = up.field("org_id").parse().ok();
+    let org = lessons::org_for(
+        &st,
+        &u,
+        org_id,
+        redbranch_domain::authz::Permission::PublishLessons,
+    )
+    .await?;
+    let txn = redbranch_db::points::begin_write(&st.db.conn).await?;
+    let m = lessons::store_video(&txn, &u, &org, &up, max).await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json(json!(m))))
 }
 
 async fn participation(
@@ -134,6 +159,9 @@ pub fn document_openapi(doc: &mut Value) {
         "/api/v1/weekly-lessons": {
             "get": {"tags": ["lessons"], "summary": "The school's lessons, newest first, with whether the caller completed each", "responses": ok("Lessons", json!({"type": "object"}))},
             "post": {"tags": ["lessons"], "summary": "Publish a lesson to the League orgs under org_ids (PublishLessons on each; audited as lesson_publish). Member counts are frozen at publication", "requestBody": body("NewLesson"), "responses": created(json!({"type": "object", "properties": {"id": {"type": "integer"}}}))}},
+        "/api/v1/weekly-lessons/media": {"post": {"tags": ["lessons"], "summary": "Upload a lesson's video before publishing it (PublishLessons on org_id; audited as lesson_video_upload). Stored and served like course media (GET /api/v1/media/{id}, range requests), playable by the orgs of the lesson that names it as media_id. Not an MP4/WebM (decided from the bytes) or above the course media limit: 422 naming the field",
+            "requestBody": {"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}, "org_id": {"type": "integer", "format": "int64"}}}}}},
+            "responses": created(json!({"type": "object", "properties": {"id": {"type": "integer"}, "content_type": {"type": "string"}, "size_bytes": {"type": "integer"}, "sha256": {"type": "string"}}}))}},
         "/api/v1/weekly-lessons/{id}": {"get": {"tags": ["lessons"], "summary": "A lesson: video and questions (without answers)", "parameters": [id], "responses": ok("The lesson", json!({"type": "object"}))}},
         "/api/v1/weekly-lessons/{id}/answers": {"post": {"tags": ["lessons"], "summary": "Complete the lesson: one option index per question; within the period only (422 after); once (409); earns weekly_lesson points once",
             "parameters": [id], "requestBody": body("LessonAnswers"), "responses": created(json!({"type": "object", "properties": {"score": {"type": "integer"}, "of": {"type": "integer"}, "as_member": {"type": "boolean"}, "points": {"type": "integer"}}}))}},
@@ -143,7 +171,7 @@ pub fn document_openapi(doc: &mut Value) {
         "/api/v1/weekly-lessons/{id}/remind": {"post": {"tags": ["lessons"], "summary": "Remind each of them in the app, once per lesson (ViewMembers on the branch)", "parameters": [id, org], "responses": ok("How many", json!({"type": "object", "properties": {"reminded": {"type": "integer"}}}))}}
     });
     let schemas = json!({
-        "NewLesson": {"type": "object", "required": ["title", "video_url", "starts_on", "ends_on", "org_ids", "questions"], "properties": {"title": {"type": "string"}, "video_url": {"type": "string", "format": "uri"}, "starts_on": {"type": "string", "format": "date"}, "ends_on": {"type": "string", "format": "date"}, "org_ids": {"type": "array", "items": {"type": "integer"}},
+        "NewLesson": {"type": "object", "required": ["title", "starts_on", "ends_on", "org_ids", "questions"], "description": "A video_url, or a media_id from POST /api/v1/weekly-lessons/media (the caller's own upload, not yet any lesson's)", "properties": {"title": {"type": "string"}, "video_url": {"type": "string", "format": "uri"}, "media_id": {"type": "integer", "format": "int64"}, "starts_on": {"type": "string", "format": "date"}, "ends_on": {"type": "string", "format": "date"}, "org_ids": {"type": "array", "items": {"type": "integer"}},
             "questions": {"type": "array", "items": {"type": "object", "properties": {"prompt": {"type": "string"}, "options": {"type": "array", "items": {"type": "string"}}, "answer": {"type": "integer", "description": "0-based index of the right option"}}}}}},
         "LessonAnswers": {"type": "object", "required": ["answers"], "properties": {"answers": {"type": "array", "items": {"type": "integer", "minimum": 0}}}}
     });

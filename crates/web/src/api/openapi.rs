@@ -457,6 +457,8 @@ mod tests {
             "/api/v1/mall/items/{id}/redeem",
             "/api/v1/mall/redemptions/{id}",
             "/api/v1/weekly-lessons",
+            "/api/v1/weekly-lessons/media",
+            "/api/v1/courses/{id}/study",
             "/api/v1/weekly-lessons/{id}/answers",
             "/api/v1/weekly-lessons/{id}/participation",
             "/api/v1/weekly-lessons/{id}/pending",

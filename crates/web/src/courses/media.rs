@@ -1,5 +1,5 @@
-//! Media of courses: storing an upload after its bytes have been checked, and serving it with
-//! range requests (206 / 416) so that a phone can seek in a video.
+//! Media of courses and of weekly lessons: storing an upload after its bytes have been checked,
+//! and serving it with range requests (206 / 416) so that a phone can seek in a video.
 
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -7,7 +7,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use redbranch_db::ConnectionTrait;
 use redbranch_db::courses::{self as dbcourses, Course, Media, NewMedia};
-use redbranch_domain::courses::{RangeAnswer, Visibility, answer_range, sniff_media};
+use redbranch_db::lessons as dblessons;
+use redbranch_domain::courses::{
+    LessonKind, MediaType, RangeAnswer, Visibility, answer_range, sniff_media,
+};
 use redbranch_domain::dossier::megabytes;
 use redbranch_domain::error::FieldError;
 use serde_json::json;
@@ -31,47 +34,79 @@ pub async fn store_media(
     max: usize,
 ) -> AppResult<Media> {
     ensure_author(u, course)?;
+    let owner = redbranch_domain::org::OrgPath::from_stored(course.owner_path.clone());
+    let checked = checked_file(up, max, false)?;
+    store_checked(
+        c,
+        u,
+        (course.id, owner),
+        checked,
+        ("course_media_upload", "course", course.id),
+    )
+    .await
+}
+
+/// A file that passed the checks: its name as sent, type and bytes.
+pub struct CheckedFile<'a> {
+    name: &'a str,
+    mtype: MediaType,
+    bytes: &'a [u8],
+}
+
+/// The file of `up` if one was sent, within `max` bytes, of an accepted type (decided from the
+/// bytes; only MP4/WebM when `video_only`). Refusals name the file field.
+pub fn checked_file(up: &Upload, max: usize, video_only: bool) -> AppResult<CheckedFile<'_>> {
+    let field = if video_only {
+        "field.lesson_video_file"
+    } else {
+        "field.lesson_file"
+    };
     let Some((name, bytes)) = &up.file else {
-        return Err(FieldError::new("field.lesson_file", "error.required").into());
+        return Err(FieldError::new(field, "error.required").into());
     };
     if up.too_large {
-        return Err(
-            FieldError::new("field.lesson_file", "courses.error.too_large")
-                .with("mb", megabytes(max))
-                .into(),
-        );
+        return Err(FieldError::new(field, "courses.error.too_large")
+            .with("mb", megabytes(max))
+            .into());
     }
-    let Some(mtype) = sniff_media(bytes) else {
-        return Err(FieldError::new("field.lesson_file", "courses.error.file_type").into());
-    };
-    let filename = clean_filename(name);
-    let sha256 = hex::encode(Sha256::digest(bytes));
+    match sniff_media(bytes) {
+        Some(mtype) if !video_only || mtype.lesson_kind() == LessonKind::Video => {
+            Ok(CheckedFile { name, mtype, bytes })
+        }
+        _ if video_only => {
+            Err(FieldError::new("field.lesson_video_file", "lessons.error.not_video").into())
+        }
+        _ => Err(FieldError::new("field.lesson_file", "courses.error.file_type").into()),
+    }
+}
+
+/// Stores a checked file in `course_media` under the course `holder` (chunked, ADR 0011) and
+/// audits it as `action` on `(entity, id)`, in the caller's transaction.
+pub async fn store_checked(
+    c: &impl ConnectionTrait,
+    u: &CurrentUser,
+    (holder, org): (i64, redbranch_domain::org::OrgPath),
+    f: CheckedFile<'_>,
+    (action, entity, id): (&str, &str, i64),
+) -> AppResult<Media> {
+    let filename = clean_filename(f.name);
+    let sha256 = hex::encode(Sha256::digest(f.bytes));
     let m = dbcourses::add_media(
         c,
         u.tenant,
         NewMedia {
-            course_id: course.id,
+            course_id: holder,
             filename,
-            content_type: mtype.content_type(),
+            content_type: f.mtype.content_type(),
             sha256,
-            bytes: bytes.clone(),
+            bytes: f.bytes.to_vec(),
             by: u.user_id,
         },
     )
     .await?;
     let after = json!({"media_id": m.id, "filename": m.filename, "content_type": m.content_type,
         "size_bytes": m.size_bytes, "sha256": m.sha256});
-    let e = crate::audit::entry(
-        u,
-        "course_media_upload",
-        "course",
-        course.id,
-        Some(redbranch_domain::org::OrgPath::from_stored(
-            course.owner_path.clone(),
-        )),
-        None,
-        Some(after),
-    );
+    let e = crate::audit::entry(u, action, entity, id, Some(org), None, Some(after));
     redbranch_db::audit::append(c, u.tenant, e).await?;
     Ok(m)
 }
@@ -90,7 +125,18 @@ pub async fn serve_media(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let m = dbcourses::media(&st.db.conn, parse_id(&raw)?).await?;
-    let (course, _) = open_course(&st, viewer.as_ref(), m.course_id).await?;
+    // A weekly lesson's video is the lesson's to share; any other media its course's.
+    let public = match dblessons::by_media(&st.db.conn, m.id).await? {
+        Some((lesson, tenant)) => {
+            crate::lessons::ensure_may_watch(&st, viewer.as_ref(), lesson, tenant).await?;
+            false
+        }
+        None => {
+            let (course, _) = open_course(&st, viewer.as_ref(), m.course_id).await?;
+            course.status == dbcourses::PUBLISHED
+                && Visibility::from_code(&course.visibility) == Some(Visibility::Public)
+        }
+    };
     let length = u64::try_from(m.size_bytes).unwrap_or(0);
     let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
     let answer = answer_range(range, length);
@@ -132,8 +178,6 @@ pub async fn serve_media(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    let public = course.status == dbcourses::PUBLISHED
-        && Visibility::from_code(&course.visibility) == Some(Visibility::Public);
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static(if public {

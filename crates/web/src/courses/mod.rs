@@ -12,6 +12,7 @@ mod heartbeat;
 mod hub;
 mod lesson;
 mod media;
+mod rates;
 mod records;
 mod show_course;
 
@@ -22,7 +23,8 @@ pub use author::{
 pub use heartbeat::{HeartbeatInput, heartbeat};
 pub use hub::{CourseCard, HubQuery, list_courses};
 pub use lesson::{LessonView, load as load_lesson};
-pub use media::{serve_media, store_media};
+pub use media::{CheckedFile, checked_file, serve_media, store_checked, store_media};
+pub use rates::{StudyQuery, load_study};
 pub use records::my_records;
 
 use axum::extract::FromRequestParts;
@@ -174,6 +176,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/learn/courses/{id}/lessons", post(forms::add_lesson_form))
         .route("/learn/courses/{id}/publish", post(forms::publish_form))
         .route("/learn/courses/{id}/withdraw", post(forms::withdraw_form))
+        .route("/learn/courses/{id}/study", get(rates::show_study))
         .route("/learn/lessons/{id}", get(lesson::show_lesson))
         .route("/learn/me", get(records::show_records))
         .route("/media/{id}", get(serve_media))

@@ -7,8 +7,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -40,6 +39,9 @@ pub struct PublishInput {
     pub title: String,
     #[serde(default)]
     pub video_url: String,
+    /// A video uploaded first (`POST /api/v1/weekly-lessons/media`), played instead of a URL.
+    #[serde(default)]
+    pub media_id: Option<i64>,
     pub starts_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
     #[serde(default)]
@@ -135,18 +137,25 @@ pub async fn publish_lesson(
     let (Some(s), Some(e)) = (starts, ends) else {
         return Err(errs.into());
     };
-    if let Err(more) = check_lesson(&input.title, &input.video_url, (s, e), &input.questions) {
+    if let Some(m) = input.media_id
+        && let Err(AppError::Invalid(more)) = super::video::ensure_unused_upload(c, u, m).await
+    {
+        errs.0.extend(more.0);
+    }
+    let video = (input.video_url.as_str(), input.media_id.is_some());
+    if let Err(more) = check_lesson(&input.title, video, (s, e), &input.questions) {
         errs.0.extend(more.0);
     }
     errs.into_result()?;
     let lesson = NewLesson {
         title: &input.title,
         video_url: &input.video_url,
+        media_id: input.media_id,
         questions: &input.questions,
         period: (s, e),
     };
     let id = dblessons::publish(c, u.tenant, lesson, &roots, u.user_id.0).await?;
-    let after = json!({"lesson_id": id, "title": input.title.trim(), "starts_on": s, "ends_on": e, "org_ids": input.org_ids, "questions": input.questions.len()});
+    let after = json!({"lesson_id": id, "title": input.title.trim(), "starts_on": s, "ends_on": e, "org_ids": input.org_ids, "questions": input.questions.len(), "media_id": input.media_id});
     let entry = crate::audit::entry(
         u,
         "lesson_publish",
@@ -169,22 +178,52 @@ pub(super) async fn render_index(
     super::take::render_lessons(st, ctx, u, f).await
 }
 
+/// `POST /lessons` (multipart, CSRF token in the query): the publish form, with the video as a
+/// file (`file`) or a URL. The upload and the lesson are one transaction: a refusal of either
+/// writes neither.
 pub async fn submit_publish(
     State(st): State<AppState>,
     ctx: Ctx,
     SignedIn(u): SignedIn,
-    Form(mut f): Form<PublishForm>,
+    form: Multipart,
 ) -> AppResult<Response> {
-    let input = PublishInput {
+    let max = super::video::max_video_bytes(&st, u.tenant).await?;
+    let up = crate::dossier::read_upload(form, max).await?;
+    let mut f = PublishForm {
+        title: up.field("title").to_string(),
+        video_url: up.field("video_url").to_string(),
+        starts_on: up.field("starts_on").to_string(),
+        ends_on: up.field("ends_on").to_string(),
+        org_id: up.field("org_id").to_string(),
+        questions: up.fields.get("questions").cloned().unwrap_or_default(),
+        errors: HashMap::new(),
+    };
+    let mut input = PublishInput {
         title: f.title.clone(),
         video_url: f.video_url.clone(),
+        media_id: None,
         starts_on: f.starts_on.trim().parse().ok(),
         ends_on: f.ends_on.trim().parse().ok(),
         org_ids: f.org_id.trim().parse().ok().into_iter().collect(),
         questions: parse_questions(&f.questions),
     };
     let txn = redbranch_db::points::begin_write(&st.db.conn).await?;
-    match publish_lesson(&txn, &u, &input).await {
+    let result = async {
+        if up.file.is_some() {
+            let id = input.org_ids.first().copied().unwrap_or_default();
+            let org = dborg::get(&txn, u.tenant, OrgId(id))
+                .await
+                .map_err(|_| FieldError::new("field.lesson_orgs", "error.required"))?;
+            input.media_id = Some(
+                super::video::store_video(&txn, &u, &org, &up, max)
+                    .await?
+                    .id,
+            );
+        }
+        publish_lesson(&txn, &u, &input).await
+    }
+    .await;
+    match result {
         Ok(id) => {
             txn.commit().await?;
             Ok(redirect_with_flash(
@@ -195,7 +234,7 @@ pub async fn submit_publish(
             ))
         }
         Err(AppError::Invalid(errs)) => {
-            drop(txn);
+            txn.rollback().await?;
             f.errors = errs
                 .0
                 .iter()

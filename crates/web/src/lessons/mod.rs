@@ -5,12 +5,14 @@
 
 mod manage;
 mod take;
+mod video;
 
 pub use manage::{
     PublishInput, export_xlsx, parse_questions, participation, pending, publish_lesson, remind,
     show_participation, submit_publish, submit_remind,
 };
 pub use take::{AnswerInput, complete_lesson, show_lesson, show_lessons, submit_answers};
+pub use video::{ensure_may_watch, max_video_bytes, store_video};
 
 use redbranch_db::org::{self as dborg, Org};
 use redbranch_domain::authz::{Forbidden, Permission};
@@ -48,6 +50,14 @@ pub async fn org_for(
     let org = dborg::get(&st.db.conn, u.tenant, OrgId(id)).await?;
     u.grants.ensure(p, &org.org_path())?;
     Ok(org)
+}
+
+/// Where the lesson's video plays from: the uploaded file, else the URL.
+pub fn video_src(l: &redbranch_db::lessons::LessonRow) -> String {
+    match l.media_id {
+        Some(m) => format!("/media/{m}"),
+        None => l.video_url.clone(),
+    }
 }
 
 pub fn routes() -> axum::Router<AppState> {

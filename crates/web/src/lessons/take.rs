@@ -128,6 +128,7 @@ pub(super) async fn render_lessons(
 struct LessonPage {
     page: Page,
     l: LessonRow,
+    video_src: String,
     questions: Vec<Question>,
     open: bool,
     done: bool,
@@ -154,6 +155,7 @@ async fn render_lesson(
     let questions = l.questions();
     let mut res = render(&LessonPage {
         page,
+        video_src: super::video_src(&l),
         l,
         questions,
         open,

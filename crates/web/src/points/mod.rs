@@ -1,12 +1,14 @@
 //! Points on the web side: the member's own points page (balance, 段位, badges, history with
 //! the reason for every entry), leaderboards of orgs (and of people where the school opts in),
-//! and the administrators' adjustments and rule tables. Pages and the JSON API share the
+//! and the administrators' adjustments (`/points/adjust`) and rule tables. Pages and the JSON API share the
 //! functions here.
 
+mod adjust_page;
 mod boards;
 mod my_points;
 mod write;
 
+pub use adjust_page::{show_adjust, submit_adjust};
 pub use boards::{BoardQuery, BoardView, load_board, show_boards};
 pub use my_points::{PointsView, load_points, show_points};
 pub use write::{AdjustInput, AwardInput, adjust_points, award_points, publish_rules};
@@ -73,6 +75,7 @@ pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/points", get(show_points))
         .route("/points/boards", get(show_boards))
+        .route("/points/adjust", get(show_adjust).post(submit_adjust))
 }
 
 /// Pays the points an activity earns, inside the caller's transaction, so the activity and its

@@ -155,6 +155,8 @@ pub async fn load_points(
 struct PointsPage {
     page: Page,
     v: PointsView,
+    /// Whether to offer the adjustments page (`ManagePoints` somewhere).
+    may_adjust: bool,
 }
 
 pub async fn show_points(
@@ -167,5 +169,8 @@ pub async fn show_points(
     render(&PointsPage {
         page: ctx.page("points.title"),
         v,
+        may_adjust: u
+            .grants
+            .anywhere(redbranch_domain::authz::Permission::ManagePoints),
     })
 }

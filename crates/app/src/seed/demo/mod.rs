@@ -1,9 +1,15 @@
 //! The demo school 江城理工大学 (tenant `demo`): planned in memory from a seeded RNG, then
-//! written in one transaction, so a demo either exists whole or not at all.
+//! written in one transaction, so a demo either exists whole or not at all. After the people,
+//! a year of its life (meetings, notices, tasks, quizzes, courses, lessons, points, the mall),
+//! dated back from the day it is made (see [`activity`]).
 
+mod activity;
+mod orglife;
 mod orgs;
 mod people;
+mod questions;
 mod roles;
+mod study;
 mod write;
 
 use chrono::NaiveDate;
@@ -69,6 +75,10 @@ pub(super) struct Plan {
     pub people: Vec<PersonPlan>,
     pub positions: Vec<PositionPlan>,
     pub logins: Vec<LoginPlan>,
+    /// Indices into `orgs` of the two roots and of each college's orgs.
+    pub party_root: usize,
+    pub league_root: usize,
+    pub colleges: Vec<orgs::CollegeOrgs>,
 }
 
 impl Plan {
@@ -91,6 +101,9 @@ impl Plan {
             policy.check_password(&l.login, DEMO_PASSWORD)?;
         }
         Ok(Self {
+            party_root: tree.party_root,
+            league_root: tree.league_root,
+            colleges: tree.colleges,
             orgs: tree.orgs,
             people: all,
             positions,
@@ -134,7 +147,8 @@ pub async fn ensure_demo_school(
     }
     let hashes = super::hash_passwords(vec![DEMO_PASSWORD.to_string(); plan.logins.len()]).await?;
     let txn = db.conn.begin().await?;
-    write::write(&txn, crypto, &plan, &hashes, progress).await?;
+    let written = write::write(&txn, crypto, &plan, &hashes, progress).await?;
+    activity::write(&txn, &plan, &written, progress).await?;
     txn.commit().await?;
     Ok(logins)
 }

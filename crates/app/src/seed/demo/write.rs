@@ -14,13 +14,22 @@ use super::{DEMO_TENANT_CODE, Plan};
 use crate::seed::Progress;
 use crate::seed::catalogue::SCHOOL;
 
+/// What the school's rows got as ids, for the activity written after them.
+pub(super) struct Written {
+    pub tenant: TenantId,
+    pub orgs: Vec<OrgId>,
+    pub people: Vec<Person>,
+    /// The account of each of [`Plan::logins`], in order.
+    pub users: Vec<UserId>,
+}
+
 pub(super) async fn write(
     txn: &DatabaseTransaction,
     crypto: &Crypto,
     plan: &Plan,
     hashes: &[String],
     progress: &dyn Progress,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Written> {
     let tenant = redbranch_db::tenants::create(txn, DEMO_TENANT_CODE, SCHOOL).await?;
     let t = TenantId(tenant.id);
 
@@ -90,6 +99,7 @@ pub(super) async fn write(
     progress.finish();
 
     progress.start("logins", plan.logins.len() as u64);
+    let mut users = Vec::with_capacity(plan.logins.len());
     for (l, hash) in plan.logins.iter().zip(hashes) {
         let user = redbranch_db::auth::create_user(
             txn,
@@ -106,6 +116,7 @@ pub(super) async fn write(
         for org in &l.orgs {
             redbranch_db::auth::grant(txn, t, UserId(user.id), l.role, org_ids[*org], None).await?;
         }
+        users.push(UserId(user.id));
         progress.inc(1);
     }
     progress.finish();
@@ -119,5 +130,10 @@ pub(super) async fn write(
         "logins": plan.logins.iter().map(|l| l.login.as_str()).collect::<Vec<_>>(),
     });
     redbranch_db::audit::append(txn, t, crate::seed::seed_entry(tenant.id, summary)).await?;
-    Ok(())
+    Ok(Written {
+        tenant: t,
+        orgs: org_ids,
+        people,
+        users,
+    })
 }

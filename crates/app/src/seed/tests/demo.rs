@@ -284,3 +284,125 @@ async fn a_second_run_writes_nothing_and_returns_the_same_logins() {
     assert_eq!(first, second);
     assert_eq!(before, after);
 }
+
+/// Serves the seeded database and signs `login` in through the real form.
+async fn signed_in(db: &redbranch_db::Db, login: &str) -> (String, reqwest::Client) {
+    let mut ws = redbranch_web::WebSettings::default();
+    ws.security.admin_totp_required = false;
+    let state = redbranch_web::AppState::new(db.clone(), crypto(), ws);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = redbranch_web::router(state);
+    tokio::spawn(async move {
+        let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let _ = axum::serve(listener, service).await;
+    });
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = c
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = page
+        .split("name=\"csrf-token\" content=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string();
+    let res = c
+        .post(format!("{base}/login"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("login", login),
+            ("password", DEMO_PASSWORD),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "{login} signs in");
+    (base, c)
+}
+
+async fn page(c: &reqwest::Client, url: &str) -> String {
+    let res = c.get(url).send().await.unwrap();
+    assert_eq!(res.status(), 200, "{url}");
+    res.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_demo_logins_find_quizzes_lessons_meetings_the_mall_and_points() {
+    let (db, logins, t) = seeded().await;
+    let login = |role: Role| {
+        logins
+            .iter()
+            .find(|l| l.role == role)
+            .unwrap()
+            .login
+            .clone()
+    };
+    for (table, at_least) in [
+        ("questions", 30),
+        ("exams", 1),
+        ("courses", 2),
+        ("weekly_lessons", 2),
+        ("lesson_completions", 500),
+        ("mall_items", 4),
+        ("meetings", 100),
+        ("notices", 1),
+        ("tasks", 1),
+    ] {
+        let n = count(&db, table).await;
+        assert!(n >= at_least, "{table}: {n}");
+    }
+    let (people, wrong) = redbranch_db::points::verify(&db.conn, t).await.unwrap();
+    assert!(people > 500, "{people} people have points");
+    assert_eq!(wrong, 0, "the ledger and its totals agree");
+
+    let (base, member) = signed_in(&db, &login(Role::Member)).await;
+    let quiz = page(&member, &format!("{base}/quiz")).await;
+    assert!(quiz.contains("党的基本知识题库"), "{quiz}");
+    let exams = page(&member, &format!("{base}/exams")).await;
+    assert!(exams.contains("入党积极分子培训结业测试"), "{exams}");
+    let lessons = page(&member, &format!("{base}/lessons")).await;
+    assert!(lessons.contains("期"), "{lessons}");
+    let meetings = page(&member, &format!("{base}/meetings")).await;
+    assert!(meetings.contains("主题党日"), "{meetings}");
+    let mall = page(&member, &format!("{base}/mall")).await;
+    assert!(
+        mall.contains("党史学习笔记本") && mall.contains("团徽"),
+        "{mall}"
+    );
+    let points = page(&member, &format!("{base}/points")).await;
+    assert!(points.contains("学雷锋"), "the adjustment and its reason");
+    let home = page(&member, &format!("{base}/")).await;
+    assert!(home.contains("三会一课"), "the pinned notice");
+    let learn = page(&reqwest::Client::new(), &format!("{base}/learn")).await;
+    assert!(
+        learn.contains("学习贯彻党的二十大精神"),
+        "the public course"
+    );
+
+    let (base, secretary) = signed_in(&db, &login(Role::BranchSecretary)).await;
+    let compliance = page(&secretary, &format!("{base}/meetings/compliance")).await;
+    assert!(
+        compliance.contains("100%"),
+        "the member's branch held everything"
+    );
+    let (base, school) = signed_in(&db, &login(Role::SchoolAdmin)).await;
+    let compliance = page(&school, &format!("{base}/meetings/compliance")).await;
+    assert!(
+        compliance.contains("未开") && compliance.contains("沉默支部"),
+        "other branches missed meetings or held none"
+    );
+    let lesson = count(&db, "weekly_lessons").await;
+    let part = page(&school, &format!("{base}/lessons/{lesson}/participation")).await;
+    assert!(part.contains("%"), "{part}");
+}
