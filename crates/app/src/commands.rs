@@ -129,21 +129,24 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             let t = tenant(&db, &code).await?;
             let day = job_day(date)?;
             let started = std::time::Instant::now();
-            let run = redbranch_web::pipeline::due::run_due(&db, t, day, true)
+            let smtp = web_settings(&s).smtp;
+            let run = redbranch_web::pipeline::due::run_due(&db, smtp.as_ref(), t, day, true)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?
                 .unwrap_or_default();
             println!(
-                "{day}：{} 人在发展流程中，{} 项期限（逾期 {}），{} 条通知，用时 {:.2} 秒 / {} people, {} deadlines ({} overdue), {} notifications in {:.2}s",
+                "{day}：{} 人在发展流程中，{} 项期限（逾期 {}），{} 条通知，站外发送 {} 条，用时 {:.2} 秒 / {} people, {} deadlines ({} overdue), {} notifications, {} sent outside the app, in {:.2}s",
                 run.people,
                 run.items,
                 run.overdue,
                 run.notifications,
+                run.sent,
                 started.elapsed().as_secs_f64(),
                 run.people,
                 run.items,
                 run.overdue,
                 run.notifications,
+                run.sent,
                 started.elapsed().as_secs_f64(),
             );
             Ok(())

@@ -14,6 +14,7 @@
 mod accounts;
 pub mod browser;
 pub mod quizkit;
+pub mod smtp;
 mod world;
 
 use std::net::SocketAddr;

@@ -80,7 +80,7 @@ both_backends!(
     the_board_rolls_counts_up_the_tree_and_a_branch_lists_its_people,
     |app: TestApp| async move {
         seed(&app).await;
-        run_due(&app.db, app.world.tenant, d("2024-04-11"), true)
+        run_due(&app.db, None, app.world.tenant, d("2024-04-11"), true)
             .await
             .unwrap();
         let school = app.as_user("school").await;
@@ -143,11 +143,11 @@ both_backends!(
     |app: TestApp| async move {
         seed(&app).await;
         let day = d("2024-04-02");
-        let first = run_due(&app.db, app.world.tenant, day, false)
+        let first = run_due(&app.db, None, app.world.tenant, day, false)
             .await
             .unwrap();
         assert!(first.is_some(), "the first node to try runs the job");
-        let again = run_due(&app.db, app.world.tenant, day, false)
+        let again = run_due(&app.db, None, app.world.tenant, day, false)
             .await
             .unwrap();
         assert!(again.is_none(), "a second node the same day does not");
@@ -174,7 +174,9 @@ both_backends!(
         );
 
         // A second run (forced, as `redbranch jobs due` does) sends nothing new.
-        run_due(&app.db, app.world.tenant, day, true).await.unwrap();
+        run_due(&app.db, None, app.world.tenant, day, true)
+            .await
+            .unwrap();
         let home = app.text(&sec, "/").await;
         assert_eq!(
             home.matches("已逾期：应于 2024-04-01").count(),
@@ -232,7 +234,7 @@ both_backends!(
                  '2024-04-01', '2024-04-01 08:00:00+00')"
         ))
         .await;
-        let run = run_due(&app.db, app.world.tenant, d("2024-04-11"), true)
+        let run = run_due(&app.db, None, app.world.tenant, d("2024-04-11"), true)
             .await
             .unwrap()
             .unwrap();

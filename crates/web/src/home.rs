@@ -76,14 +76,25 @@ async fn due_lines(st: &AppState, ctx: &Ctx, u: &CurrentUser) -> AppResult<Vec<D
         .collect())
 }
 
+/// A stored notification's placeholders (a JSON object) as catalogue arguments.
+pub(crate) fn notification_args(args: &serde_json::Value) -> Vec<(String, String)> {
+    args.as_object()
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.as_str().map_or_else(|| v.to_string(), str::to_string),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The text of a stored notification: its catalogue key with its stored placeholders.
 fn notice_text(ctx: &Ctx, kind: &str, args: &str) -> String {
-    let args: Vec<(String, String)> =
-        serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(args)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
-            .collect();
+    let args = notification_args(&serde_json::from_str(args).unwrap_or_default());
     let borrowed: Vec<(&str, String)> = args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
     ctx.ta(kind, &borrowed)
 }

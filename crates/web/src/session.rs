@@ -45,6 +45,9 @@ pub struct CurrentUser {
     pub ip: String,
     /// The language chosen on "我的", if any.
     pub locale: Option<String>,
+    /// The school's settings JSON, read with the session or token in the same query (see
+    /// `settings::user_section`).
+    pub school_settings: std::sync::Arc<str>,
 }
 
 /// The client's address: the peer, or the first `X-Forwarded-For` hop when behind a proxy.
@@ -112,6 +115,7 @@ fn signed_in(
         user_id,
         tenant: TenantId(u.tenant_id),
         tenant_name: tenant.name,
+        school_settings: tenant.settings.into(),
         login: u.login,
         display_name: u.display_name,
         person_id: u.person_id,

@@ -37,7 +37,20 @@ pub async fn school_section<T: serde::de::DeserializeOwned + Default>(
     key: &str,
 ) -> AppResult<T> {
     let t = tenants::get(c, tenant).await?;
-    let stored = serde_json::from_str::<serde_json::Value>(&t.settings)
+    section_of(&t.settings, key)
+}
+
+/// [`school_section`] from the settings read with the caller's session or token (the school's
+/// row comes with it): no second read, and as fresh — it was read for this request.
+pub fn user_section<T: serde::de::DeserializeOwned + Default>(
+    u: &CurrentUser,
+    key: &str,
+) -> AppResult<T> {
+    section_of(&u.school_settings, key)
+}
+
+fn section_of<T: serde::de::DeserializeOwned + Default>(settings: &str, key: &str) -> AppResult<T> {
+    let stored = serde_json::from_str::<serde_json::Value>(settings)
         .ok()
         .and_then(|v| v.get(key).cloned());
     match stored {

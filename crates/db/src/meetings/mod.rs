@@ -83,6 +83,52 @@ pub async fn create(
     Ok(row)
 }
 
+/// A meeting with its org and, if `person` is given and invited, that person's row — in one
+/// statement (every meeting request, and each QR check-in of a burst, starts here).
+pub async fn with_org(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: i64,
+    person: Option<i64>,
+) -> Result<(Meeting, crate::org::Org, Option<Attendee>), DbError> {
+    use sea_orm::{Iterable, JoinType, QueryTrait};
+    let to_org = meetings::Entity::belongs_to(crate::org::entity::orgs::Entity)
+        .from(meetings::Column::OrgId)
+        .to(crate::org::entity::orgs::Column::Id)
+        .into();
+    // (`belongs_to` only names the two columns of the join here.)
+    let to_invitation = meetings::Entity::belongs_to(att::Entity)
+        .from(meetings::Column::Id)
+        .to(att::Column::MeetingId)
+        .on_condition(move |_, invitation| {
+            Expr::col((invitation, att::Column::PersonId))
+                .eq(person)
+                .into()
+        })
+        .into();
+    let mut q = meetings::Entity::find_by_id(id)
+        .filter(meetings::Column::TenantId.eq(tenant.0))
+        .join(JoinType::InnerJoin, to_org)
+        .filter(crate::org::entity::orgs::Column::TenantId.eq(tenant.0))
+        .select_also(crate::org::entity::orgs::Entity)
+        .join(JoinType::LeftJoin, to_invitation);
+    for col in att::Column::iter() {
+        q = q.column_as(
+            Expr::col((att::Entity, col)),
+            format!("C_{}", sea_orm::IdenStatic::as_str(&col)),
+        );
+    }
+    let row = c
+        .query_one_raw(q.build(c.get_database_backend()))
+        .await?
+        .ok_or(DbError::NotFound)?;
+    Ok((
+        Meeting::from_query_result(&row, "A_")?,
+        crate::org::Org::from_query_result(&row, "B_")?,
+        Attendee::from_query_result_optional(&row, "C_")?,
+    ))
+}
+
 pub async fn get(c: &impl ConnectionTrait, tenant: TenantId, id: i64) -> Result<Meeting, DbError> {
     meetings::Entity::find_by_id(id)
         .filter(meetings::Column::TenantId.eq(tenant.0))

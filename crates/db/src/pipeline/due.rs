@@ -220,22 +220,23 @@ pub async fn holders(c: &impl ConnectionTrait, tenant: TenantId) -> Result<Vec<H
         .collect())
 }
 
-/// The paths of the given orgs.
+/// The path and name of every org of the school.
 pub async fn org_paths(
     c: &impl ConnectionTrait,
     tenant: TenantId,
-) -> Result<HashMap<i64, OrgPath>, DbError> {
-    let rows: Vec<(i64, String)> = orgs::Entity::find()
+) -> Result<HashMap<i64, (OrgPath, String)>, DbError> {
+    let rows: Vec<(i64, String, String)> = orgs::Entity::find()
         .select_only()
         .column(orgs::Column::Id)
         .column(orgs::Column::Path)
+        .column(orgs::Column::Name)
         .filter(orgs::Column::TenantId.eq(tenant.0))
         .into_tuple()
         .all(c)
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, p)| (id, OrgPath::from_stored(p)))
+        .map(|(id, p, name)| (id, (OrgPath::from_stored(p), name)))
         .collect())
 }
 
@@ -267,6 +268,31 @@ pub struct NewNotification {
     pub args: serde_json::Value,
     pub link: Option<String>,
     pub dedupe: String,
+}
+
+/// Which of `items` were stored before (same user and dedupe key): [`notify`] skips them, and
+/// so does any delivery outside the app.
+pub async fn already_sent(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    items: &[NewNotification],
+) -> Result<std::collections::HashSet<(i64, String)>, DbError> {
+    let mut out = std::collections::HashSet::new();
+    for chunk in items.chunks(CHUNK) {
+        let rows: Vec<(i64, String)> = notifications::Entity::find()
+            .select_only()
+            .column(notifications::Column::UserId)
+            .column(notifications::Column::Dedupe)
+            .filter(notifications::Column::TenantId.eq(tenant.0))
+            // Both columns of the unique index, so it serves the lookup.
+            .filter(notifications::Column::UserId.is_in(chunk.iter().map(|n| n.user_id)))
+            .filter(notifications::Column::Dedupe.is_in(chunk.iter().map(|n| n.dedupe.clone())))
+            .into_tuple()
+            .all(c)
+            .await?;
+        out.extend(rows);
+    }
+    Ok(out)
 }
 
 /// Stores notifications, skipping those already sent (same user and dedupe key).

@@ -7,6 +7,8 @@ use chrono::{Datelike, NaiveDate};
 use super::{LectureFrequency, MeetingKind, MeetingsSettings};
 use crate::org::Tree;
 
+pub mod months;
+
 /// The regulations this table follows, for the page footer and the API.
 pub const RULES_VERSION: &str = "支部工作条例（试行）2018-10-28 · 中青发〔2017〕5号";
 

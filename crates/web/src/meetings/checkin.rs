@@ -16,7 +16,7 @@ use redbranch_domain::meetings::checkin::{
 };
 use serde_json::json;
 
-use super::{Loaded, meeting_for, settings};
+use super::{Loaded, meeting_for, settings_of};
 use crate::error::{AppError, AppResult};
 use crate::page::{Ctx, Page, render};
 use crate::session::{CurrentUser, SignedIn};
@@ -64,11 +64,10 @@ pub async fn check_in(
             already: true,
         });
     }
-    // Read before the transaction opens: on SQLite a transaction that reads first and then
-    // writes cannot wait for the write lock (SQLITE_BUSY at once under a burst), and a read on
-    // a second pool connection while the transaction holds one deadlocks the pool once every
-    // connection is held by a check-in waiting for another.
-    let s = settings(&st.db.conn, u.tenant).await?;
+    // The school's settings came with the caller's token or session: no read here (a read
+    // inside the transaction would make SQLite's first statement a read, which cannot wait for
+    // the write lock; one on a second pool connection could deadlock the pool).
+    let s = settings_of(u)?;
     let status = arrival(m.starts_at, now, s.late_after_minutes).code();
     let txn = st.db.conn.begin().await?;
     let recorded = dbm::check_in(&txn, u.tenant, m.id, inv.person_id, status, now).await?;

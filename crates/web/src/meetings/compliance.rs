@@ -2,20 +2,21 @@
 //! below it set against the rule table (domain `meetings::compliance`), rolled up for each
 //! child of the org (a college, for the school), and in detail when the org is a branch.
 //!
-//! Reads three things whatever the school's size — the subtree's orgs, its held meetings of the
-//! year (one row each, attendance counts included) and each org's latest meeting — and works
-//! out the rest in memory.
+//! Reads three things whatever the school's size — the subtree's orgs, the months of the year
+//! in which each org held each kind of meeting (grouped in the database) and the orgs that held
+//! anything in the last `silent_days` — and works out the rest in memory. A branch viewed in
+//! detail also reads its meetings and latest meeting; the page's list of silent branches, their
+//! latest meetings.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use redbranch_db::meetings::compliance::{held_between, last_held};
+use redbranch_db::meetings::compliance::{held_any_between, held_between, held_months, last_held};
 use redbranch_db::org::Org;
 use redbranch_domain::authz::{Forbidden, Permission};
 use redbranch_domain::meetings::MeetingKind;
-use redbranch_domain::meetings::compliance::{
-    Held, RULES_VERSION, Tally, evaluate, is_silent, requirements, tally,
-};
+use redbranch_domain::meetings::compliance::months::{HeldMonths, KindMonths, tally_months};
+use redbranch_domain::meetings::compliance::{Held, RULES_VERSION, Tally, evaluate, requirements};
 use redbranch_domain::org::{OrgId, OrgKind, OrgPath, Tree};
 use serde::Serialize;
 
@@ -109,20 +110,47 @@ pub async fn compute(
     root: &Org,
     year: i32,
 ) -> AppResult<ComplianceView> {
+    Ok(compute_with(st, u, root, year, false).await?.0)
+}
+
+/// A branch that has held nothing for more than the school's `silent_days`: (id, name, last
+/// held meeting).
+pub type SilentBranch = (i64, String, Option<NaiveDate>);
+
+/// [`compute`], and with `list_silent` the silent branches under `root` as of the real today
+/// (for the list under the page's table), in the order of their paths.
+pub async fn compute_with(
+    st: &AppState,
+    u: &CurrentUser,
+    root: &Org,
+    year: i32,
+    list_silent: bool,
+) -> AppResult<(ComplianceView, Vec<SilentBranch>)> {
     let c = &st.db.conn;
     let real_today = st.clock.today();
     // For a past year every period is over; for a future one none has begun.
     let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(real_today);
     let year_start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(real_today);
     let today = real_today.min(year_end.succ_opt().unwrap_or(year_end));
-    let s = super::settings(c, u.tenant).await?;
+    let s = super::settings_of(u)?;
     let root_path = root.org_path();
     let orgs = redbranch_db::org::subtree(c, u.tenant, &root_path, None).await?;
     // The whole school: no id list (the tenant filter is the scope).
     let ids: Vec<i64> = orgs.iter().map(|o| o.id).collect();
     let filter = (root.parent_id.is_some()).then_some(ids.as_slice());
-    let held = held_between(c, u.tenant, filter, year_start, today.min(year_end)).await?;
-    let last = last_held(c, u.tenant, filter, today).await?;
+    // The roll-up needs only the months in which each kind was held (grouped in the
+    // database: a row per org and kind, not per meeting); a branch shown in detail also
+    // needs its meetings, to count them per period.
+    let months = held_months(c, u.tenant, filter, year, today).await?;
+    let held = if is_branch(root) {
+        held_between(c, u.tenant, filter, year_start, today.min(year_end)).await?
+    } else {
+        Vec::new()
+    };
+    // Silent (`is_silent`): the latest meeting up to `today` is more than `silent_days` before
+    // the real today — that is, nothing held from `quiet_from` to `today`.
+    let quiet_from = real_today - chrono::Duration::days(i64::from(s.silent_days));
+    let active = held_any_between(c, u.tenant, filter, quiet_from, today).await?;
     let by_id: HashMap<i64, &Org> = orgs.iter().map(|o| (o.id, o)).collect();
     // Each org's branch: itself, or the nearest branch above it (a 党小组's branch); worked out
     // once per org rather than once per meeting.
@@ -139,25 +167,49 @@ pub async fn compute(
         })
         .collect();
     let branch_of = |org_id: i64| branch_map.get(&org_id).copied();
-    let mut per_branch: HashMap<i64, Vec<Held>> = HashMap::new();
-    for h in &held {
-        let (Some(b), Some(kind)) = (branch_of(h.org_id), MeetingKind::from_code(&h.kind)) else {
+    let mut months_by_branch: HashMap<i64, KindMonths> = HashMap::new();
+    for m in &months {
+        let (Some(b), Some(kind)) = (branch_of(m.org_id), MeetingKind::from_code(&m.kind)) else {
             continue;
         };
-        per_branch.entry(b).or_default().push(Held {
+        months_by_branch.entry(b).or_default().add(
             kind,
-            on: h.held_on,
-            attended: u32::try_from(h.attended).unwrap_or(0),
-            expected: u32::try_from(h.invited).unwrap_or(0),
-        });
+            HeldMonths {
+                held: m.held,
+                quorate: m.quorate,
+            },
+        );
     }
-    let mut last_by_branch: HashMap<i64, NaiveDate> = HashMap::new();
-    for (org_id, d) in &last {
-        if let Some(b) = branch_of(*org_id) {
-            let e = last_by_branch.entry(b).or_insert(*d);
-            *e = (*e).max(*d);
+    let mine: Vec<Held> = held
+        .iter()
+        .filter_map(|h| {
+            Some(Held {
+                kind: MeetingKind::from_code(&h.kind)?,
+                on: h.held_on,
+                attended: u32::try_from(h.attended).unwrap_or(0),
+                expected: u32::try_from(h.invited).unwrap_or(0),
+            })
+        })
+        .collect();
+    let latest = |last: &HashMap<i64, NaiveDate>| {
+        let mut by_branch: HashMap<i64, NaiveDate> = HashMap::new();
+        for (org_id, d) in last {
+            if let Some(b) = branch_of(*org_id) {
+                let e = by_branch.entry(b).or_insert(*d);
+                *e = (*e).max(*d);
+            }
         }
-    }
+        by_branch
+    };
+    let active_branches: HashSet<i64> = active.iter().filter_map(|o| branch_of(*o)).collect();
+    // The date of the latest meeting is shown only for a branch in detail.
+    let detail_last = if is_branch(root) {
+        latest(&last_held(c, u.tenant, filter, today).await?)
+            .get(&root.id)
+            .copied()
+    } else {
+        None
+    };
     let root_depth = root_path.ids().len();
     let mut children: Vec<Rollup> = orgs
         .iter()
@@ -183,6 +235,7 @@ pub async fn compute(
     );
     let (mut total, mut branches, mut silent) = (Tally::default(), 0, 0);
     let mut detail = None;
+    let mut silent_now: Vec<(&Org, bool)> = Vec::new();
     for b in orgs.iter().filter(|o| is_branch(o)) {
         let Some(tree) = b.org_kind().map(|k| k.tree()) else {
             continue;
@@ -191,13 +244,17 @@ pub async fn compute(
             Tree::Party => &party_reqs,
             Tree::League => &league_reqs,
         };
-        let mine = per_branch.get(&b.id).map(Vec::as_slice).unwrap_or_default();
-        let t = tally(year, today, reqs, mine);
-        let last = last_by_branch.get(&b.id).copied();
-        let quiet = is_silent(last, real_today, s.silent_days);
+        let t = tally_months(
+            year,
+            today,
+            reqs,
+            &months_by_branch.get(&b.id).copied().unwrap_or_default(),
+        );
+        let quiet = !active_branches.contains(&b.id);
         total.add(t);
         branches += 1;
         silent += u32::from(quiet);
+        silent_now.push((b, quiet));
         let child = OrgPath::from_stored(b.path.clone())
             .ids()
             .get(root_depth)
@@ -210,7 +267,7 @@ pub async fn compute(
         }
         if b.id == root.id {
             detail = Some(BranchDetail {
-                kinds: evaluate(year, today, reqs, mine)
+                kinds: evaluate(year, today, reqs, &mine)
                     .into_iter()
                     .map(|k| KindView {
                         kind: k.requirement.kind.code(),
@@ -228,7 +285,7 @@ pub async fn compute(
                             .collect(),
                     })
                     .collect(),
-                last_held: last,
+                last_held: detail_last,
                 silent: quiet,
             });
         }
@@ -237,7 +294,7 @@ pub async fn compute(
     for r in &mut children {
         r.percent = r.tally.percent();
     }
-    Ok(ComplianceView {
+    let view = ComplianceView {
         org_id: root.id,
         org_name: root.name.clone(),
         year,
@@ -250,34 +307,35 @@ pub async fn compute(
         tally: total,
         children,
         branch: detail,
-    })
-}
-
-/// The silent branches under `root` (for the list under the table): (id, name, last held).
-pub async fn silent_branches(
-    st: &AppState,
-    u: &CurrentUser,
-    root: &Org,
-) -> AppResult<Vec<(i64, String, Option<NaiveDate>)>> {
-    let c = &st.db.conn;
-    let s = super::settings(c, u.tenant).await?;
-    let today = st.clock.today();
-    let orgs = redbranch_db::org::subtree(c, u.tenant, &root.org_path(), None).await?;
-    let ids: Vec<i64> = orgs.iter().map(|o| o.id).collect();
-    let filter = (root.parent_id.is_some()).then_some(ids.as_slice());
-    let last = last_held(c, u.tenant, filter, today).await?;
-    Ok(orgs
-        .iter()
-        .filter(|o| is_branch(o))
-        .map(|b| {
-            // A branch's groups count as the branch holding a meeting.
-            let l = orgs
-                .iter()
-                .filter(|o| o.path.starts_with(&b.path))
-                .filter_map(|o| last.get(&o.id).copied())
-                .max();
-            (b.id, b.name.clone(), l)
-        })
-        .filter(|(_, _, l)| is_silent(*l, today, s.silent_days))
-        .collect())
+    };
+    let silent_list = if list_silent {
+        // As of the real today: for a past year, who held something in the last days again.
+        if today != real_today {
+            let now = held_any_between(c, u.tenant, filter, quiet_from, real_today).await?;
+            let now: HashSet<i64> = now.iter().filter_map(|o| branch_of(*o)).collect();
+            for (b, quiet) in &mut silent_now {
+                *quiet = !now.contains(&b.id);
+            }
+        }
+        silent_now.retain(|(_, quiet)| *quiet);
+        // Their latest meetings, read for their orgs only.
+        let quiet: HashSet<i64> = silent_now.iter().map(|(b, _)| b.id).collect();
+        let ids: Vec<i64> = orgs
+            .iter()
+            .filter(|o| branch_of(o.id).is_some_and(|b| quiet.contains(&b)))
+            .map(|o| o.id)
+            .collect();
+        let last = if ids.is_empty() {
+            HashMap::new()
+        } else {
+            latest(&last_held(c, u.tenant, Some(&ids), real_today).await?)
+        };
+        silent_now
+            .into_iter()
+            .map(|(b, _)| (b.id, b.name.clone(), last.get(&b.id).copied()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok((view, silent_list))
 }

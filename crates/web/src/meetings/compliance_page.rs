@@ -9,7 +9,7 @@ use redbranch_domain::meetings::MeetingKind;
 use redbranch_domain::meetings::compliance::year_of;
 use serde::Deserialize;
 
-use super::compliance::{ComplianceView, compute, root_for, silent_branches};
+use super::compliance::{ComplianceView, compute_with, root_for};
 use crate::error::AppResult;
 use crate::fmt::date_opt;
 use crate::page::{Ctx, Page, render};
@@ -62,9 +62,8 @@ pub async fn show_compliance(
 ) -> AppResult<Response> {
     let root = root_for(&st, &u, q.org).await?;
     let year = q.year.unwrap_or_else(|| year_of(st.clock.today()));
-    let v = compute(&st, &u, &root, year).await?;
-    let silent = silent_branches(&st, &u, &root)
-        .await?
+    let (v, silent) = compute_with(&st, &u, &root, year, true).await?;
+    let silent = silent
         .into_iter()
         .take(SILENT_SHOWN)
         .map(|(id, name, last)| (id, name, date_opt(last)))

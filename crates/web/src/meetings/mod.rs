@@ -27,7 +27,6 @@ use redbranch_db::meetings::{self as dbm, Attendee, Meeting};
 use redbranch_db::org::Org;
 use redbranch_domain::authz::{Forbidden, Permission};
 use redbranch_domain::meetings::MeetingsSettings;
-use redbranch_domain::org::OrgId;
 
 use crate::error::{AppError, AppResult};
 use crate::orgs::parse_id;
@@ -75,13 +74,8 @@ pub struct Loaded {
 /// refused here, before anything else is read.
 pub async fn meeting_for(st: &AppState, u: &CurrentUser, raw: &str) -> AppResult<Loaded> {
     let id = parse_id(raw)?;
-    let meeting = dbm::get(&st.db.conn, u.tenant, id).await?;
-    let org = redbranch_db::org::get(&st.db.conn, u.tenant, OrgId(meeting.org_id)).await?;
+    let (meeting, org, invitation) = dbm::with_org(&st.db.conn, u.tenant, id, u.person_id).await?;
     let path = org.org_path();
-    let invitation = match u.person_id {
-        Some(p) => dbm::attendee(&st.db.conn, u.tenant, id, p).await?,
-        None => None,
-    };
     let access = Access {
         manage: u.grants.allows(Permission::ManageMeetings, &path),
         invitation,
@@ -103,6 +97,11 @@ pub async fn settings(
     tenant: redbranch_db::tenants::TenantId,
 ) -> AppResult<MeetingsSettings> {
     crate::settings::school_section(c, tenant, "meetings").await
+}
+
+/// The same, from the school's settings read with the caller's session (no second read).
+pub fn settings_of(u: &CurrentUser) -> AppResult<MeetingsSettings> {
+    crate::settings::user_section(u, "meetings")
 }
 
 /// The meetings' pages and their form posts (merged into the main router).

@@ -5,8 +5,12 @@
 //!
 //! Several nodes may serve one database: each tries to claim the day's run by inserting its
 //! row, and only the node that inserted it runs the job.
+//!
+//! Outside the app (e-mail when `[smtp]` is configured, and the SMS/WeChat stand-in), each
+//! person told gets one message a run listing what is new for them — only notifications not
+//! stored before, so an overdue item is mailed once, not every day it stays overdue.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -15,10 +19,12 @@ use redbranch_db::tenants::TenantId;
 use redbranch_db::{Db, TransactionTrait};
 use redbranch_domain::authz::Role;
 use redbranch_domain::pipeline::DueKind;
+use redbranch_i18n::{Locale, tr_args};
 use serde_json::json;
 
 use super::record::settings_of;
 use crate::error::AppResult;
+use crate::notices::send::{Address, Message, SmtpSettings, deliver, outbox};
 use crate::state::AppState;
 
 pub const JOB: &str = "pipeline_due";
@@ -33,11 +39,14 @@ pub struct DueRun {
     pub items: usize,
     pub overdue: usize,
     pub notifications: usize,
+    /// Messages sent outside the app (e-mail, and the SMS/WeChat log stand-in).
+    pub sent: usize,
 }
 
 /// Runs the job for `tenant` on `today`: unless `force`, only if no node has run it today.
 pub async fn run_due(
     db: &Db,
+    smtp: Option<&SmtpSettings>,
     tenant: TenantId,
     today: NaiveDate,
     force: bool,
@@ -61,6 +70,10 @@ pub async fn run_due(
     let mut actors: HashMap<(i64, bool), Vec<i64>> = HashMap::new();
     for p in &people {
         let last_report = reports.get(&p.person_id).copied();
+        let org_name = p
+            .org_id
+            .and_then(|id| paths.get(&id))
+            .map_or("", |(_, name)| name.as_str());
         for item in s.due_items(&p.history, today, last_report) {
             rows.push(DueRow {
                 person_id: p.person_id,
@@ -70,7 +83,7 @@ pub async fn run_due(
                 overdue: item.overdue,
             });
             let higher = item.kind.by_higher_committee();
-            let mut told = match p.org_id.and_then(|id| Some((id, paths.get(&id)?))) {
+            let mut told = match p.org_id.and_then(|id| Some((id, &paths.get(&id)?.0))) {
                 Some((id, branch)) => actors
                     .entry((id, higher))
                     .or_insert_with(|| {
@@ -96,7 +109,7 @@ pub async fn run_due(
                 notes.push(NewNotification {
                     user_id,
                     kind: format!("pipeline_ui.notice.{}_{state}", item.kind.code()),
-                    args: json!({"name": p.name, "date": item.due_on}),
+                    args: json!({"name": p.name, "org": org_name, "date": item.due_on}),
                     link: Some(format!("/members/{}/pipeline", p.person_id)),
                     dedupe: format!(
                         "due:{}:{}:{}:{state}",
@@ -110,17 +123,83 @@ pub async fn run_due(
     }
     let txn = db.conn.begin().await?;
     dbdue::replace_due(&txn, tenant, today, &rows).await?;
+    let before = dbdue::already_sent(&txn, tenant, &notes).await?;
     dbdue::notify(&txn, tenant, &notes).await?;
     if let Some(run) = run {
         dbdue::finish(&txn, run, rows.len()).await?;
     }
     txn.commit().await?;
+    let fresh: Vec<&NewNotification> = notes
+        .iter()
+        .filter(|n| !before.contains(&(n.user_id, n.dedupe.clone())))
+        .collect();
+    let sent = send_out(db, smtp, &fresh).await;
     Ok(Some(DueRun {
         people: people.len(),
         items: rows.len(),
         overdue: rows.iter().filter(|r| r.overdue).count(),
         notifications: notes.len(),
+        sent,
     }))
+}
+
+/// Sends each user one message listing their new notifications, on every channel of the
+/// outbox (after the commit: the in-app notifications are stored whatever the mail server
+/// does). Returns how many messages went out.
+async fn send_out(db: &Db, smtp: Option<&SmtpSettings>, fresh: &[&NewNotification]) -> usize {
+    let mut by_user: BTreeMap<i64, Vec<&NewNotification>> = BTreeMap::new();
+    for n in fresh {
+        by_user.entry(n.user_id).or_default().push(n);
+    }
+    if by_user.is_empty() {
+        return 0;
+    }
+    let users: Vec<i64> = by_user.keys().copied().collect();
+    let emails = match redbranch_db::tasks::emails_of(&db.conn, &users).await {
+        Ok(e) => e,
+        Err(e) => {
+            tracing::warn!(error = %e, "deadline job: cannot read e-mail addresses");
+            HashMap::new()
+        }
+    };
+    let senders = outbox(smtp);
+    let mut sent = 0;
+    for (user_id, items) in by_user {
+        let to = [Address {
+            user_id,
+            name: String::new(),
+            email: emails.get(&user_id).cloned(),
+        }];
+        sent += deliver(&senders, &to, &mail_of(&items)).await;
+    }
+    sent
+}
+
+/// One user's message: each new item on its own line with its link. Messages outside the app
+/// go out in Chinese, the school's language.
+fn mail_of(items: &[&NewNotification]) -> Message {
+    let lines: Vec<String> = items
+        .iter()
+        .map(|n| {
+            let args = crate::home::notification_args(&n.args);
+            let args: Vec<(&str, &str)> =
+                args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let text = tr_args(Locale::ZhCn, &n.kind, &args);
+            match &n.link {
+                Some(l) => format!("{text}\n{l}"),
+                None => text,
+            }
+        })
+        .collect();
+    Message {
+        subject: tr_args(
+            Locale::ZhCn,
+            "pipeline_ui.mail.subject",
+            &[("count", items.len().to_string())],
+        ),
+        body: lines.join("\n\n"),
+        link: "/".into(),
+    }
 }
 
 /// Whether a role must act on a deadline for a person of a branch it covers: the branch's own
@@ -139,7 +218,7 @@ fn must_act(role: Role, higher: bool, at_branch: bool) -> bool {
 /// minutes (and at start) whether today's run has happened.
 pub fn spawn_daily(st: AppState) {
     spawn_school_job(st, "due job", |st, tenant, today| async move {
-        run_due(&st.db, tenant, today, false).await
+        run_due(&st.db, st.settings.smtp.as_ref(), tenant, today, false).await
     });
 }
 
