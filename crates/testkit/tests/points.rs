@@ -424,6 +424,9 @@ both_backends!(
         }
         let everyone = app.scalar("SELECT COUNT(*) FROM points_totals").await;
         assert_eq!(mine["rank"], json!([ahead + 1, everyone]), "{mine}");
+    }
+);
+
 /// Posts the adjustment form for `person` as `c` would after opening the page; the status.
 async fn adjust_form(
     app: &TestApp,

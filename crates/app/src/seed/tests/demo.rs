@@ -365,7 +365,9 @@ async fn the_demo_logins_find_quizzes_lessons_meetings_the_mall_and_points() {
     let (people, wrong) = redbranch_db::points::verify(&db.conn, t).await.unwrap();
     assert!(people > 500, "{people} people have points");
     assert_eq!(wrong, 0, "the ledger and its totals agree");
-    let wrong_ranks = redbranch_db::points::verify_ranks(&db.conn, t).await.unwrap();
+    let wrong_ranks = redbranch_db::points::verify_ranks(&db.conn, t)
+        .await
+        .unwrap();
     assert_eq!(wrong_ranks, 0, "the rank histogram agrees with the totals");
 
     let (base, member) = signed_in(&db, &login(Role::Member)).await;
