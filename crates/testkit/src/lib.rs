@@ -18,6 +18,8 @@ pub mod smtp;
 mod world;
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
 use redbranch_db::Db;
@@ -81,10 +83,91 @@ fn skip_or_fail(what: &str, e: &anyhow::Error) -> Option<TestApp> {
     None
 }
 
+/// A test's database outlives it (its server holds connections until the process ends), so
+/// each test process first removes those left by runs older than this: no run lasts that long,
+/// and without it a developer's machine, and CI's, gather hundreds of databases.
+const STALE_AFTER_SECS: u64 = 6 * 3600;
+
+static SWEPT_SQLITE: AtomicBool = AtomicBool::new(false);
+static SWEPT_POSTGRES: AtomicBool = AtomicBool::new(false);
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Whether a PostgreSQL test database named `rb_test_<secs>_<uuid>` was made more than
+/// [`STALE_AFTER_SECS`] before `now`; a name without its time is from before this scheme.
+fn stale_pg_name(name: &str, now: u64) -> bool {
+    let made = name
+        .strip_prefix("rb_test_")
+        .and_then(|rest| rest.split_once('_'))
+        .and_then(|(secs, _)| secs.parse::<u64>().ok());
+    made.is_none_or(|t| now.saturating_sub(t) > STALE_AFTER_SECS)
+}
+
+/// Removes old SQLite test files from the temporary directory; best effort.
+fn sweep_sqlite_files() {
+    if SWEPT_SQLITE.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let Ok(dir) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in dir.flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > STALE_AFTER_SECS);
+        if old
+            && entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with("redbranch-test-")
+        {
+            std::fs::remove_file(entry.path()).ok();
+        }
+    }
+}
+
+/// Drops old PostgreSQL test databases; best effort (one still in use is left for later).
+async fn sweep_pg_databases(admin: &Db) {
+    if SWEPT_POSTGRES.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let Ok(rows) = admin
+        .conn
+        .query_all_raw(sea_orm::Statement::from_string(
+            admin.conn.get_database_backend(),
+            "SELECT datname FROM pg_database WHERE datname LIKE 'rb\\_test\\_%'",
+        ))
+        .await
+    else {
+        return;
+    };
+    let now = unix_now();
+    for row in rows {
+        let Ok(name) = row.try_get_by_index::<String>(0) else {
+            continue;
+        };
+        if stale_pg_name(&name, now) {
+            admin
+                .conn
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\""))
+                .await
+                .ok();
+        }
+    }
+}
+
 async fn fresh_db(backend: Backend) -> anyhow::Result<Db> {
     let id = uuid::Uuid::new_v4().simple().to_string();
     match backend {
         Backend::Sqlite => {
+            sweep_sqlite_files();
             let path = std::env::temp_dir().join(format!("redbranch-test-{id}.db"));
             Ok(Db::connect(&format!("sqlite://{}?mode=rwc", path.display()), 8).await?)
         }
@@ -93,7 +176,8 @@ async fn fresh_db(backend: Backend) -> anyhow::Result<Db> {
             let admin = Db::connect(&admin_url, 1)
                 .await
                 .context("connect to PostgreSQL")?;
-            let name = format!("rb_test_{id}");
+            sweep_pg_databases(&admin).await;
+            let name = format!("rb_test_{}_{id}", unix_now());
             admin
                 .conn
                 .execute_unprepared(&format!("CREATE DATABASE {name}"))
@@ -302,4 +386,32 @@ pub fn csrf_of(html: &str) -> String {
         .and_then(|s| s.split('"').next())
         .unwrap_or("")
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_test_database_is_swept_only_once_older_than_six_hours() {
+        let now = 1_800_000_000;
+        let made = |secs: u64| format!("rb_test_{secs}_0123abcd");
+        assert!(!stale_pg_name(&made(now), now), "made now");
+        assert!(
+            !stale_pg_name(&made(now - STALE_AFTER_SECS), now),
+            "exactly six hours old is kept"
+        );
+        assert!(
+            stale_pg_name(&made(now - STALE_AFTER_SECS - 1), now),
+            "a second older is swept"
+        );
+        assert!(
+            stale_pg_name("rb_test_0123abcd", now),
+            "a name from before the time was in it"
+        );
+        assert!(
+            !stale_pg_name(&made(now + 60), now),
+            "a clock a minute behind"
+        );
+    }
 }
