@@ -42,14 +42,14 @@ esac
 [ "$backend" = sqlite ] && cleanup_db() { :; }
 export REDBRANCH_DATABASE_URL="$db" REDBRANCH_DATA_DIR="$work" REDBRANCH_DEFAULT_TENANT=bench
 export REDBRANCH_SECURITY__ADMIN_TOTP_REQUIRED=false REDBRANCH_SECURITY__MAX_ATTEMPTS_PER_IP=100000
-export REDBRANCH_MAX_CONNECTIONS="${POOL:-8}" RUST_LOG=warn
+export REDBRANCH_MAX_CONNECTIONS="${POOL:-8}" RUST_LOG="${RUST_LOG:-warn}"
 
 "$bin" generate --members "$people" --orgs 200 --tenant bench > "$work/gen.txt"
 password="$(grep 'sign in:' "$work/gen.txt" | awk '{print $NF}')"
 "$bin" serve --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 pid=$!
 # On any exit, also a failed check: stop the server, drop the database, delete the files.
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; cleanup_db; rm -rf "$work"' EXIT
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; cp "$work/server.log" /tmp/redbranch-quiz-server.log 2>/dev/null || true; cleanup_db; rm -rf "$work"' EXIT
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
 base="http://127.0.0.1:$port"
 jar="$work/jar"

@@ -161,3 +161,31 @@ pub async fn restore(
     }
     Ok(())
 }
+
+/// 开除党籍 ends Party membership (党章 第三十九条): a 正式党员 or 预备党员 becomes 群众, in the
+/// transaction that records the decision. True when the status changed (someone already out of
+/// the Party keeps theirs).
+pub async fn end_membership(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    person: PersonId,
+) -> Result<bool, DbError> {
+    use crate::people::entity::people;
+    use redbranch_domain::people::PoliticalStatus;
+    use sea_orm::sea_query::Expr;
+    let res = people::Entity::update_many()
+        .col_expr(
+            people::Column::PoliticalStatus,
+            Expr::value(PoliticalStatus::Masses.code()),
+        )
+        .col_expr(people::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(people::Column::Id.eq(person.0))
+        .filter(people::Column::TenantId.eq(tenant.0))
+        .filter(people::Column::PoliticalStatus.is_in([
+            PoliticalStatus::PartyMember.code(),
+            PoliticalStatus::ProbationaryMember.code(),
+        ]))
+        .exec(c)
+        .await?;
+    Ok(res.rows_affected == 1)
+}

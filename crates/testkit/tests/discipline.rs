@@ -176,3 +176,61 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    expulsion_ends_party_membership_and_a_warning_does_not,
+    |app: TestApp| async move {
+        let (li_na, wang_fang) = (app.world.person("A003"), app.world.person("A002"));
+        let organiser = app.session("organiser").await;
+        let status = |p: i64| {
+            let app = &app;
+            async move {
+                app.count(&format!(
+                    "people WHERE id = {p} AND political_status = 'masses'"
+                ))
+                .await
+            }
+        };
+        let before = app
+            .count(&format!(
+                "people WHERE id = {wang_fang} AND political_status = 'party_member'"
+            ))
+            .await;
+        let (code, body) = app
+            .post_json(
+                &organiser,
+                &discipline_path(wang_fang),
+                json!({"kind": "warning", "decided_on": "2024-03-01", "reason": "无故不参加组织生活"}),
+            )
+            .await;
+        assert_eq!(code, 201, "{body}");
+        assert_eq!(
+            app.count(&format!(
+                "people WHERE id = {wang_fang} AND political_status = 'party_member'"
+            ))
+            .await,
+            before,
+            "a warning leaves the status as it was"
+        );
+        assert_eq!(status(li_na).await, 0);
+        let (code, body) = app
+            .post_json(
+                &organiser,
+                &discipline_path(li_na),
+                json!({"kind": "expulsion", "decided_on": "2024-03-01", "reason": "严重违纪"}),
+            )
+            .await;
+        assert_eq!(code, 201, "{body}");
+        assert_eq!(status(li_na).await, 1, "开除党籍: 李娜 is 群众 now");
+        let (_, shown) = app
+            .get_json(&organiser, &format!("/api/v1/members/{li_na}"))
+            .await;
+        assert_eq!(shown["political_status"], "masses", "{shown}");
+        assert_eq!(
+            app.count("audit_log WHERE action = 'discipline_record' AND after_value LIKE '%membership_ended\":true%'")
+                .await,
+            1,
+            "the audit entry says the membership ended"
+        );
+    }
+);

@@ -103,6 +103,35 @@ both_backends!(
             college_b["overdue"], 1,
             "B002's 思想汇报 was due on 10 April"
         );
+        // The board reads the job's per-org counts: they equal a recount of the deadlines,
+        // also after a later run replaced them.
+        let differ = "SELECT COUNT(*) FROM ( \
+            SELECT s.org_id FROM pipeline_due_orgs s LEFT JOIN ( \
+              SELECT org_id, SUM(CASE WHEN overdue THEN 0 ELSE 1 END) AS near, \
+                SUM(CASE WHEN overdue THEN 1 ELSE 0 END) AS overdue \
+              FROM pipeline_due WHERE org_id IS NOT NULL GROUP BY org_id) r ON r.org_id = s.org_id \
+            WHERE r.org_id IS NULL OR r.near <> s.near OR r.overdue <> s.overdue \
+            UNION ALL SELECT d.org_id FROM pipeline_due d LEFT JOIN pipeline_due_orgs s \
+              ON s.org_id = d.org_id WHERE d.org_id IS NOT NULL AND s.org_id IS NULL) x";
+        assert!(app.scalar("SELECT COUNT(*) FROM pipeline_due_orgs").await > 0);
+        assert_eq!(app.scalar(differ).await, 0, "after the first run");
+        run_due(&app.db, None, app.world.tenant, d("2024-09-30"), true)
+            .await
+            .unwrap();
+        assert_eq!(app.scalar(differ).await, 0, "after a later run");
+        let later = json_of(
+            &app,
+            &school,
+            &format!("/api/v1/orgs/{root}/pipeline/board"),
+        )
+        .await;
+        let overdue = app
+            .scalar("SELECT COUNT(*) FROM pipeline_due WHERE overdue AND org_id IS NOT NULL")
+            .await;
+        assert_eq!(later["total"]["overdue"], overdue, "{later}");
+        run_due(&app.db, None, app.world.tenant, d("2024-04-11"), true)
+            .await
+            .unwrap();
 
         let page = app.text(&school, &format!("/pipeline?org={root}")).await;
         assert!(

@@ -97,7 +97,7 @@ fn client_ip(req: &Request) -> String {
 }
 
 /// The signed-in user from the account, school and grants already read: a request costs one
-/// query for the session, account and school together and one for the grants.
+/// query for the session (or API token), account, school and grants together.
 fn signed_in(
     st: &AppState,
     u: dbauth::User,
@@ -145,20 +145,20 @@ async fn resolve(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
     {
-        let Some((u, tenant)) = dbauth::user_by_api_token(&st.db.conn, token.trim(), now).await?
+        let Some((u, tenant, grants)) =
+            dbauth::user_by_api_token(&st.db.conn, token.trim(), now).await?
         else {
             return Ok((None, None, false));
         };
-        let grants = dbauth::grants(&st.db.conn, UserId(u.id)).await?;
         return Ok((signed_in(st, u, tenant, grants, None, ip), None, false));
     }
     let Some(token) = cookie(headers, SESSION_COOKIE) else {
         return Ok((None, None, false));
     };
-    let Some((s, account, tenant)) = dbauth::session_with_user(&st.db.conn, token).await? else {
+    let Some((s, account, tenant, grants)) = dbauth::session_with_user(&st.db.conn, token).await?
+    else {
         return Ok((None, None, true));
     };
-    let grants = dbauth::grants(&st.db.conn, UserId(s.user_id)).await?;
     if !st.settings.security.session_alive(
         s.created_at,
         s.last_seen_at,

@@ -45,6 +45,8 @@ pub struct Inner {
     pub settings: WebSettings,
     /// Today's date for business rules; tests move it.
     pub clock: Clock,
+    /// Quiz hand-ins waiting to be written together (only while their requests wait).
+    pub handins: crate::quiz::handin::HandIns,
 }
 
 impl AppState {
@@ -54,6 +56,7 @@ impl AppState {
             crypto,
             settings,
             clock: Clock::default(),
+            handins: Default::default(),
         }))
     }
 }

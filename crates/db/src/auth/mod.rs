@@ -10,8 +10,8 @@ use redbranch_domain::authz::{Grant, Grants, Role};
 use redbranch_domain::org::{OrgId, OrgPath};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use sha2::{Digest, Sha256};
 
@@ -337,17 +337,57 @@ pub async fn create_session(
 pub async fn session_with_user(
     c: &impl ConnectionTrait,
     token: &str,
-) -> Result<Option<(Session, User, Tenant)>, DbError> {
-    let row = sessions::Entity::find()
+) -> Result<Option<(Session, User, Tenant, Grants)>, DbError> {
+    let q = sessions::Entity::find()
         .find_also_related(users::Entity)
         .and_also_related(crate::tenants::entity::Entity)
         .filter(sessions::Column::TokenHash.eq(token_hash(token)))
-        .one(c)
-        .await?;
-    Ok(match row {
-        Some((s, Some(u), Some(t))) => Some((s, u, t)),
+        .expr_as(grants_of(c), GRANTS);
+    let Some(row) = c.query_one_raw(q.build(c.get_database_backend())).await? else {
+        return Ok(None);
+    };
+    let s = sessions::Model::from_query_result(&row, "A_")?;
+    let u = users::Model::from_query_result_optional(&row, "B_")?;
+    let t = crate::tenants::entity::Model::from_query_result_optional(&row, "C_")?;
+    Ok(match (u, t) {
+        (Some(u), Some(t)) => Some((s, u, t, parse_grants(&row)?)),
         _ => None,
     })
+}
+
+/// The column that carries a user's grants within the row of their session or token.
+const GRANTS: &str = "G_grants";
+
+/// The user's grants as one text column, `role|path` joined by `;`, for the read of a session
+/// or token: every request reads its account, school and grants in one statement instead of
+/// two (docs/BENCHMARKS.md). Role codes are `[a-z_]` and paths `[/0-9]`, so neither separator
+/// occurs in them.
+fn grants_of(c: &impl ConnectionTrait) -> Expr {
+    let joined = match c.get_database_backend() {
+        DbBackend::Postgres => "string_agg(g.role || '|' || o.path, ';' ORDER BY g.id)",
+        _ => "group_concat(g.role || '|' || o.path, ';')",
+    };
+    Expr::cust(format!(
+        "(SELECT {joined} FROM role_grants g JOIN orgs o ON o.id = g.org_id \
+          WHERE g.user_id = users.id)"
+    ))
+}
+
+fn parse_grants(row: &sea_orm::QueryResult) -> Result<Grants, DbError> {
+    let joined: Option<String> = row.try_get("", GRANTS)?;
+    Ok(Grants(
+        joined
+            .unwrap_or_default()
+            .split(';')
+            .filter_map(|g| {
+                let (role, path) = g.split_once('|')?;
+                Some(Grant {
+                    role: Role::from_code(role)?,
+                    org: OrgPath::from_stored(path.to_string()),
+                })
+            })
+            .collect(),
+    ))
 }
 
 /// Marks a session as used now. Writes at most once a minute per session, so a busy page does
@@ -432,15 +472,20 @@ pub async fn user_by_api_token(
     c: &impl ConnectionTrait,
     token: &str,
     now: DateTime<Utc>,
-) -> Result<Option<(User, Tenant)>, DbError> {
-    let row = api_tokens::Entity::find()
+) -> Result<Option<(User, Tenant, Grants)>, DbError> {
+    let q = api_tokens::Entity::find()
         .find_also_related(users::Entity)
         .and_also_related(crate::tenants::entity::Entity)
         .filter(api_tokens::Column::TokenHash.eq(token_hash(token)))
-        .one(c)
-        .await?;
-    Ok(match row {
-        Some((t, Some(u), Some(tenant))) if t.expires_at > now => Some((u, tenant)),
+        .expr_as(grants_of(c), GRANTS);
+    let Some(row) = c.query_one_raw(q.build(c.get_database_backend())).await? else {
+        return Ok(None);
+    };
+    let t = api_tokens::Model::from_query_result(&row, "A_")?;
+    let u = users::Model::from_query_result_optional(&row, "B_")?;
+    let tenant = crate::tenants::entity::Model::from_query_result_optional(&row, "C_")?;
+    Ok(match (u, tenant) {
+        (Some(u), Some(tenant)) if t.expires_at > now => Some((u, tenant, parse_grants(&row)?)),
         _ => None,
     })
 }

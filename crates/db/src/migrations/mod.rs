@@ -52,6 +52,7 @@ mod m0014_compliance_indexes;
 mod m0015_discipline;
 mod m0017_lesson_video;
 mod m0018_points_rank;
+mod m0019_due_per_org;
 
 use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
@@ -79,6 +80,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_discipline::Migration),
             Box::new(m0017_lesson_video::Migration),
             Box::new(m0018_points_rank::Migration),
+            Box::new(m0019_due_per_org::Migration),
         ]
     }
 }

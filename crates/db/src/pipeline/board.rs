@@ -33,10 +33,11 @@ impl OrgCounts {
 }
 
 /// The counts of every org in `root`'s subtree, in one statement: people through the covering
-/// `people_pipeline (tenant_id, political_status, party_org_id)` and deadlines through
-/// `pipeline_due_org (tenant_id, org_id)`, each probed with the subtree's org ids,
-/// summed per org before the org's path is looked up. A college board costs one round trip and
-/// one row per branch, where two grouped queries returned a row per branch and status.
+/// `people_pipeline (tenant_id, political_status, party_org_id)`, deadlines from the daily
+/// job's per-org counts (`pipeline_due_orgs`, one row per org, written with the deadlines),
+/// each probed with the subtree's org ids and summed per org. The subtree's orgs are read once
+/// (`sub`), and give each row its path. A college board costs one round trip and one row per
+/// branch.
 ///
 /// The org ids go in as `IN (subquery)` on SQLite and as `= ANY(ARRAY(subquery))` on
 /// PostgreSQL, which then probes the indexes with the array rather than scanning the school
@@ -47,10 +48,9 @@ pub async fn org_counts(
     root: &OrgPath,
 ) -> Result<Vec<OrgCounts>, DbError> {
     let b = c.get_database_backend();
-    let subtree = "SELECT id FROM orgs WHERE tenant_id = ? AND path >= ? AND path < ?";
     let within = |col: &str| match b {
-        DbBackend::Postgres => format!("{col} = ANY(ARRAY({subtree}))"),
-        _ => format!("{col} IN ({subtree})"),
+        DbBackend::Postgres => format!("{col} = ANY(ARRAY(SELECT id FROM sub))"),
+        _ => format!("{col} IN (SELECT id FROM sub)"),
     };
     // The status codes are the constants of `IN_PIPELINE`, not input.
     let codes: Vec<&str> = IN_PIPELINE.iter().map(|s| s.code()).collect();
@@ -64,33 +64,28 @@ pub async fn org_counts(
         .map(|code| format!("'{code}'"))
         .collect::<Vec<_>>()
         .join(", ");
+    let sum = |col: &str| format!("CAST(SUM({col}) AS BIGINT) AS {col}");
     let sql = format!(
-        "SELECT o.path AS path, x.s0, x.s1, x.s2, x.s3, x.near, x.overdue FROM ( \
-           SELECT org_id, SUM(s0) AS s0, SUM(s1) AS s1, SUM(s2) AS s2, SUM(s3) AS s3, \
-             SUM(near) AS near, SUM(overdue) AS overdue FROM ( \
+        "WITH sub AS (SELECT id, path FROM orgs WHERE tenant_id = ? AND path >= ? AND path < ?) \
+         SELECT sub.path AS path, x.s0, x.s1, x.s2, x.s3, x.near, x.overdue FROM ( \
+           SELECT org_id, {sums} FROM ( \
              SELECT party_org_id AS org_id, {statuses}, 0 AS near, 0 AS overdue FROM people \
              WHERE tenant_id = ? AND political_status IN ({listed}) AND {people_in} \
              UNION ALL \
-             SELECT org_id, 0, 0, 0, 0, CASE WHEN overdue THEN 0 ELSE 1 END, CASE WHEN overdue THEN 1 ELSE 0 END \
-             FROM pipeline_due WHERE tenant_id = ? AND {due_in} \
+             SELECT org_id, 0, 0, 0, 0, near, overdue FROM pipeline_due_orgs \
+             WHERE tenant_id = ? AND {due_in} \
            ) u GROUP BY org_id \
-         ) x JOIN orgs o ON o.id = x.org_id",
+         ) x JOIN sub ON sub.id = x.org_id",
+        sums = ["s0", "s1", "s2", "s3", "near", "overdue"]
+            .map(sum)
+            .join(", "),
         statuses = per_status.join(", "),
         people_in = within("party_org_id"),
         due_in = within("org_id"),
     );
     let (lo, hi) = root.subtree_range();
     let t = tenant.0;
-    let values: [sea_orm::Value; 8] = [
-        t.into(),
-        t.into(),
-        lo.clone().into(),
-        hi.clone().into(),
-        t.into(),
-        t.into(),
-        lo.into(),
-        hi.into(),
-    ];
+    let values: [sea_orm::Value; 5] = [t.into(), lo.into(), hi.into(), t.into(), t.into()];
     let rows = c
         .query_all_raw(Statement::from_sql_and_values(
             b,

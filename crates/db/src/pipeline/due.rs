@@ -180,6 +180,21 @@ pub async fn replace_due(
         .exec(c)
         .await?;
     }
+    // The board's per-org counts, from the rows just written (docs/BENCHMARKS.md, issue #3).
+    let b = c.get_database_backend();
+    for sql in [
+        "DELETE FROM pipeline_due_orgs WHERE tenant_id = ?",
+        "INSERT INTO pipeline_due_orgs (tenant_id, org_id, near, overdue) \
+         SELECT tenant_id, org_id, SUM(CASE WHEN overdue THEN 0 ELSE 1 END), SUM(CASE WHEN overdue THEN 1 ELSE 0 END) \
+         FROM pipeline_due WHERE tenant_id = ? AND org_id IS NOT NULL GROUP BY tenant_id, org_id",
+    ] {
+        c.execute_raw(sea_orm::Statement::from_sql_and_values(
+            b,
+            crate::audit::sql(b, sql),
+            [tenant.0.into()],
+        ))
+        .await?;
+    }
     Ok(())
 }
 

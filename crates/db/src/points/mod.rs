@@ -7,11 +7,12 @@
 //! writer does. Nothing here is a cache that could drift: aggregates change only in the same
 //! transaction as the ledger row they summarise.
 
+mod award;
 mod boards;
 mod rank;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use redbranch_domain::points::{self as rules, RuleTable, Today};
+use redbranch_domain::points::{self as rules, RuleTable};
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Value};
 use serde::Serialize;
 
@@ -20,6 +21,7 @@ use crate::audit::sql;
 use crate::people::PersonId;
 use crate::tenants::TenantId;
 
+pub use award::{Earning, award, award_many};
 pub use boards::{OrgBoardRow, PersonBoardRow, org_board, people_in_period, top_in_subtree};
 pub use rank::{rank_in_school, verify_ranks};
 
@@ -271,132 +273,6 @@ async fn insert_row(
         .await?
         .ok_or(DbError::Corrupt("ledger insert returned nothing".into()))?;
     Ok(row.try_get("", "id")?)
-}
-
-/// Awards one event of `activity` to `person` at `at`, inside the caller's transaction.
-///
-/// The points are the rule table in force that day (the school's latest version effective on or
-/// before it, else 学习强国 2023), cut by the activity's daily cap and the daily maximum; the
-/// ledger row is written even when that leaves 0, so the person sees why. A second call with
-/// the same `idempotency_key` (unique per school) pays nothing and returns the first award with
-/// `replayed: true`; the key reused for another person or activity is a
-/// [`DbError::Conflict`]`("idempotency_key_reused")`. An activity the table does not know is
-/// `Conflict("unknown_activity")`; a person not of this school is [`DbError::NotFound`].
-pub async fn award(
-    c: &impl ConnectionTrait,
-    tenant: TenantId,
-    person: PersonId,
-    activity: &str,
-    idempotency_key: &str,
-    at: DateTime<Utc>,
-) -> Result<Award, DbError> {
-    let entered = lock_person(c, tenant, person, at).await?;
-    let result = award_locked(c, tenant, person, (activity, idempotency_key), at).await;
-    // The histogram last (its rows are shared by everyone at the same points): also after a
-    // refusal, which some callers pass over and commit, when the totals row is new.
-    let change = result.as_ref().map_or((0, 0), |(_, ch)| *ch);
-    let settled = rank::settle(c, tenant, entered, change).await;
-    let (a, _) = result?;
-    settled?;
-    Ok(a)
-}
-
-/// [`award`] once the person's totals row is locked: the award and the change of lifetime
-/// points it made (old, new).
-async fn award_locked(
-    c: &impl ConnectionTrait,
-    tenant: TenantId,
-    person: PersonId,
-    (activity, idempotency_key): (&str, &str),
-    at: DateTime<Utc>,
-) -> Result<(Award, (i64, i64)), DbError> {
-    if let Some((id, who, e)) = existing(c, tenant, idempotency_key).await? {
-        if who != person.0 || e.activity != activity {
-            return Err(DbError::Conflict("idempotency_key_reused"));
-        }
-        let replay = Award {
-            ledger_id: id,
-            points: e.points,
-            requested: e.requested,
-            reason: e.reason,
-            rule_version: e.rule_version.unwrap_or_default(),
-            replayed: true,
-        };
-        return Ok((replay, (0, 0)));
-    }
-    let day = rules::school_day(at);
-    let table = rules::in_force(&rule_tables(c, tenant).await?, day);
-    let rule = table
-        .rule(activity)
-        .cloned()
-        .ok_or(DbError::Conflict("unknown_activity"))?;
-    let b = c.get_database_backend();
-    let rows = c
-        .query_all_raw(stmt(
-            b,
-            "SELECT activity, points, events FROM points_daily WHERE person_id = ? AND day = ?",
-            [person.0.into(), day.into()],
-        ))
-        .await?;
-    let group = rule
-        .first_of_day_group
-        .as_deref()
-        .map(|g| table.group_codes(g))
-        .unwrap_or_default();
-    let mut today = Today::default();
-    for r in &rows {
-        let code: String = r.try_get("", "activity")?;
-        let points: i64 = r.try_get("", "points")?;
-        let events: i64 = r.try_get("", "events")?;
-        today.total += points;
-        if code == activity {
-            today.activity += points;
-        }
-        if group.contains(&code.as_str()) {
-            today.group_events += events;
-        }
-    }
-    let points = rules::granted(&rule, table.daily_max, today);
-    let reason = rules::reason(&rule, table.daily_max, today);
-    let id = insert_row(
-        c,
-        tenant,
-        person,
-        Row {
-            kind: "award",
-            activity,
-            requested: rule.points,
-            points,
-            reason,
-            rule_version: Some(&table.version),
-            at,
-            key: idempotency_key,
-            by: None,
-        },
-    )
-    .await?;
-    c.execute_raw(stmt(
-        b,
-        "INSERT INTO points_daily (tenant_id, person_id, day, activity, points, events) VALUES (?, ?, ?, ?, ?, 1) \
-         ON CONFLICT (person_id, day, activity) DO UPDATE SET points = points_daily.points + excluded.points, events = points_daily.events + 1",
-        [tenant.0.into(), person.0.into(), day.into(), activity.into(), points.into()],
-    ))
-    .await?;
-    let mut change = (0, 0);
-    if points > 0
-        && let Some(new) = rank::add_earned(c, person, points, false).await?
-    {
-        change = (new - points, new);
-    }
-    let a = Award {
-        ledger_id: id,
-        points,
-        requested: rule.points,
-        reason: reason.to_string(),
-        rule_version: table.version,
-        replayed: false,
-    };
-    Ok((a, change))
 }
 
 /// An administrator's adjustment (positive or negative) with a written reason, outside the

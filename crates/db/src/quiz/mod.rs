@@ -6,16 +6,18 @@ pub mod entity;
 
 use chrono::{DateTime, Utc};
 use redbranch_domain::quiz::{QuizMode, Served};
-use sea_orm::ExprTrait;
-use sea_orm::sea_query::{Expr, OnConflict};
+use std::collections::{BTreeMap, HashSet};
+
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    QuerySelect, Set, Value,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::DbError;
 use crate::auth::UserId;
+use crate::points::stmt;
 use crate::tenants::TenantId;
 use entity::{quiz_attempts, wrong_answers};
 
@@ -149,9 +151,8 @@ pub async fn recent(
         .await?)
 }
 
-/// Books the wrong ones among `given` in the 错题本: one upsert for all of them (a hand-in is
-/// the busiest write; one statement instead of one per wrong answer), counting each question
-/// again if it is already there.
+/// Books the wrong ones among `given` in the 错题本, counting each question again if it is
+/// already there.
 pub async fn add_wrong(
     c: &impl ConnectionTrait,
     tenant: TenantId,
@@ -159,37 +160,113 @@ pub async fn add_wrong(
     given: &[Given],
     at: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    use wrong_answers::Column as W;
-    let mut seen = std::collections::HashSet::new();
-    let rows: Vec<wrong_answers::ActiveModel> = given
-        .iter()
-        .filter(|g| !g.correct && seen.insert(g.question_id))
-        .map(|g| wrong_answers::ActiveModel {
-            tenant_id: Set(tenant.0),
-            user_id: Set(user.0),
-            question_id: Set(g.question_id),
-            times: Set(1),
-            last_answer: Set(g.given.join("、")),
-            last_wrong_at: Set(at),
-            ..Default::default()
-        })
-        .collect();
+    add_wrong_many(c, &[(tenant, user, given, at)]).await
+}
+
+/// [`add_wrong`] for several hand-ins: one upsert for all of their wrong answers (a hand-in is
+/// the busiest write). A question wrong twice for one person in the list counts twice and
+/// keeps the later answer.
+pub async fn add_wrong_many(
+    c: &impl ConnectionTrait,
+    handed_in: &[(TenantId, UserId, &[Given], DateTime<Utc>)],
+) -> Result<(), DbError> {
+    // (user, question) → (tenant, times, last answer, when), in order, so PostgreSQL's upsert
+    // never meets one row twice.
+    type Booked = (i64, i64, String, DateTime<Utc>);
+    let mut rows: BTreeMap<(i64, i64), Booked> = BTreeMap::new();
+    for (tenant, user, given, at) in handed_in {
+        let mut seen = HashSet::new();
+        for g in given
+            .iter()
+            .filter(|g| !g.correct && seen.insert(g.question_id))
+        {
+            let r = rows
+                .entry((user.0, g.question_id))
+                .or_insert_with(|| (tenant.0, 0, String::new(), *at));
+            r.1 += 1;
+            r.2 = g.given.join("、");
+            r.3 = *at;
+        }
+    }
     if rows.is_empty() {
         return Ok(());
     }
-    wrong_answers::Entity::insert_many(rows)
-        .on_conflict(
-            OnConflict::columns([W::UserId, W::QuestionId])
-                .value(
-                    W::Times,
-                    Expr::col((wrong_answers::Entity, W::Times)).add(1),
-                )
-                .update_columns([W::LastAnswer, W::LastWrongAt])
-                .to_owned(),
-        )
-        .exec_without_returning(c)
-        .await?;
+    let b = c.get_database_backend();
+    let one = "(?, ?, ?, ?, ?, ?)";
+    let sql = format!(
+        "INSERT INTO wrong_answers (tenant_id, user_id, question_id, times, last_answer, last_wrong_at) VALUES {} \
+         ON CONFLICT (user_id, question_id) DO UPDATE SET times = wrong_answers.times + excluded.times, \
+           last_answer = excluded.last_answer, last_wrong_at = excluded.last_wrong_at",
+        vec![one; rows.len()].join(", ")
+    );
+    let mut values: Vec<Value> = Vec::with_capacity(rows.len() * 6);
+    for ((user, question), (tenant, times, answer, at)) in rows {
+        values.extend([
+            tenant.into(),
+            user.into(),
+            question.into(),
+            times.into(),
+            answer.into(),
+            at.into(),
+        ]);
+    }
+    c.execute_raw(stmt(b, &sql, values)).await?;
     Ok(())
+}
+
+/// A round to close in [`finish_many`].
+pub struct Finish<'a> {
+    pub attempt: &'a QuizAttempt,
+    pub given: &'a [Given],
+    pub correct: i64,
+    pub at: DateTime<Utc>,
+}
+
+/// Closes several rounds in one statement, each as [`record`] would with `finish`: true for
+/// those closed here, false for a round already closed (by a replay, a concurrent hand-in on
+/// another node, or an earlier entry of the same list).
+pub async fn finish_many(
+    c: &impl ConnectionTrait,
+    rounds: &[Finish<'_>],
+) -> Result<Vec<bool>, DbError> {
+    let mut first = HashSet::new();
+    let eligible: Vec<&Finish> = rounds
+        .iter()
+        .filter(|f| first.insert(f.attempt.id))
+        .collect();
+    if eligible.is_empty() {
+        return Ok(Vec::new());
+    }
+    let b = c.get_database_backend();
+    let case = vec!["WHEN ? THEN ?"; eligible.len()].join(" ");
+    let sql = format!(
+        "UPDATE quiz_attempts SET answers = CASE id {case} END, correct = CASE id {case} END, \
+           finished_at = CASE id {case} END \
+         WHERE id IN ({}) AND finished_at IS NULL AND answers = CASE id {case} END RETURNING id",
+        vec!["?"; eligible.len()].join(", ")
+    );
+    let pairs = |f: fn(&Finish) -> Value| -> Vec<Value> {
+        eligible
+            .iter()
+            .flat_map(|r| [r.attempt.id.into(), f(r)])
+            .collect()
+    };
+    let mut values = pairs(|r| serde_json::json!(r.given).to_string().into());
+    values.extend(pairs(|r| r.correct.into()));
+    values.extend(pairs(|r| r.at.into()));
+    values.extend(eligible.iter().map(|r| Value::from(r.attempt.id)));
+    values.extend(pairs(|r| r.attempt.answers.clone().into()));
+    let closed: HashSet<i64> = c
+        .query_all_raw(stmt(b, &sql, values))
+        .await?
+        .iter()
+        .map(|r| r.try_get::<i64>("", "id"))
+        .collect::<Result<_, _>>()?;
+    let mut answered = HashSet::new();
+    Ok(rounds
+        .iter()
+        .map(|f| closed.contains(&f.attempt.id) && answered.insert(f.attempt.id))
+        .collect())
 }
 
 /// The user's wrong-answer book, most recent first: (question id, times, last answer, when).

@@ -183,6 +183,12 @@ pub async fn record_discipline(
         },
     )
     .await?;
+    let mut after = record_json(&row);
+    if kind == DisciplineKind::Expulsion {
+        let ended = dbdiscipline::end_membership(c, u.tenant, PersonId(person.id)).await?;
+        after["membership_ended"] = json!(ended);
+        after["status_before"] = json!(person.political_status);
+    }
     let e = crate::audit::entry(
         u,
         "discipline_record",
@@ -190,7 +196,7 @@ pub async fn record_discipline(
         person.id,
         orgs.party.as_ref().map(|o| o.org_path()),
         None,
-        Some(record_json(&row)),
+        Some(after),
     );
     redbranch_db::audit::append(c, u.tenant, e).await?;
     Ok(row)

@@ -4,6 +4,7 @@
 //!
 //! A finished round earns its points (`crate::points::earn`) in the transaction that finishes it.
 
+pub mod handin;
 mod pages;
 pub mod paper;
 
@@ -185,26 +186,35 @@ pub async fn submit(
     let marked = paper::mark_all(&items, &rows, &by_q)?;
     let given: Vec<Given> = marked.iter().map(|(g, _)| g.clone()).collect();
     let correct = i64::try_from(given.iter().filter(|g| g.correct).count()).unwrap_or(0);
-    let now = st.clock.now();
-    let txn = st.db.conn.begin().await?;
-    dbquiz::record(&txn, &a, &given, correct, Some(now)).await?;
-    book_wrong(&txn, u, &given, now).await?;
     let mode = QuizMode::from_code(&a.mode).unwrap_or(QuizMode::Topic);
-    crate::points::earn(&txn, u, mode.activity(), &format!("quiz:{}", a.id), now).await?;
-    txn.commit().await?;
+    let (id, total, started_at) = (a.id, a.total, a.started_at);
+    handin::hand_in(
+        st,
+        handin::HandIn {
+            tenant: u.tenant,
+            user: u.user_id,
+            person: u.person_id,
+            attempt: a,
+            given,
+            correct,
+            activity: mode.activity(),
+            at: st.clock.now(),
+        },
+    )
+    .await?;
     Ok(AttemptView {
-        id: a.id,
-        mode: QuizMode::from_code(&a.mode).unwrap_or(QuizMode::Topic),
-        total: a.total,
+        id,
+        mode,
+        total,
         correct,
         finished: true,
         percent: percent(
             usize::try_from(correct).unwrap_or(0),
-            usize::try_from(a.total).unwrap_or(0),
+            usize::try_from(total).unwrap_or(0),
         ),
         questions: Vec::new(),
         marked: marked.into_iter().map(|(_, m)| m).collect(),
-        started_at: a.started_at,
+        started_at,
     })
 }
 
