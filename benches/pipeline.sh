@@ -77,7 +77,7 @@ done
 
 # A database in service has been vacuumed since its last bulk change; without this the first
 # seconds of load race autovacuum over the rows just generated.
-if [ "$backend" = postgres ]; then psql -q -h 127.0.0.1 -U postgres -d "$name" -c "VACUUM ANALYZE"; fi
+if [ "$backend" = postgres ]; then psql -q -h 127.0.0.1 -U postgres -d "$name" -c "VACUUM ANALYZE" -c "CHECKPOINT"; fi
 
 echo "== server"
 "$bin" serve --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &

@@ -213,6 +213,13 @@ both_backends!(
             "a warning leaves the status as it was"
         );
         assert_eq!(status(li_na).await, 0);
+        let page = app
+            .text(&organiser.0, &format!("/members/{li_na}/discipline"))
+            .await;
+        assert!(
+            page.contains("政治面貌改为“群众”"),
+            "the form says what an expulsion does"
+        );
         let (code, body) = app
             .post_json(
                 &organiser,
