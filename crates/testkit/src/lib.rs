@@ -13,6 +13,7 @@
 
 mod accounts;
 pub mod browser;
+pub mod coursekit;
 pub mod quizkit;
 pub mod smtp;
 mod world;

@@ -3,11 +3,6 @@
 //! people entering the rank histogram), and many quiz hand-ins at once (with a double click
 //! each) close every round once, pay every person once and book every wrong answer.
 
-#![expect(
-    clippy::unwrap_used,
-    reason = "test helpers outside #[test] functions: a step that fails is a failed test"
-)]
-
 use chrono::{Duration, Utc};
 use redbranch_db::points::{self as dbpoints, Award, Earning};
 use redbranch_db::{DbError, TransactionTrait};
@@ -113,21 +108,17 @@ both_backends!(
 
         // The people of both lists end with the same totals, daily sums and ledger.
         let summary = |p: i64| {
-            let app = &app;
-            async move {
-                [
-                    "SELECT earned FROM points_totals WHERE person_id = {p}",
-                    "SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT) FROM points_daily WHERE person_id = {p}",
-                    "SELECT CAST(COALESCE(SUM(events), 0) AS BIGINT) FROM points_daily WHERE person_id = {p}",
-                    "SELECT COUNT(*) FROM points_ledger WHERE person_id = {p}",
-                ]
-                .map(|q| q.replace("{p}", &p.to_string()))
-                .to_vec()
-            }
+            [
+                "SELECT earned FROM points_totals WHERE person_id = {p}",
+                "SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT) FROM points_daily WHERE person_id = {p}",
+                "SELECT CAST(COALESCE(SUM(events), 0) AS BIGINT) FROM points_daily WHERE person_id = {p}",
+                "SELECT COUNT(*) FROM points_ledger WHERE person_id = {p}",
+            ]
+            .map(|q| q.replace("{p}", &p.to_string()))
         };
         for (g, s) in group.iter().zip(&alone) {
             let (mut a, mut b) = (Vec::new(), Vec::new());
-            for (qa, qb) in summary(*g).await.iter().zip(summary(*s).await.iter()) {
+            for (qa, qb) in summary(*g).iter().zip(summary(*s).iter()) {
                 a.push(app.scalar(qa).await);
                 b.push(app.scalar(qb).await);
             }
