@@ -192,10 +192,47 @@ both_backends!(
                 }));
             }
         }
+        // In the same burst, two hand-ins that must be refused without harming the others:
+        // someone else's round, and an answer to a question that is not in the round.
+        let stranger = app.session("coma").await;
+        let (_, first_round, first_answers) = &rounds[0];
+        let mut bad = first_answers.clone();
+        bad.push(json!({"question_id": 999_999, "given": ["A"]}));
+        let odd = [
+            (stranger, *first_round, first_answers.clone()),
+            (rounds[4].0.clone(), rounds[4].1, bad),
+        ];
+        let mut refused = Vec::new();
+        for (s, id, answers) in odd {
+            let (s, url) = (s.clone(), app.url(&format!("/api/v1/quizzes/{id}/submit")));
+            let body = json!({"answers": answers});
+            refused.push(tokio::spawn(async move {
+                let r =
+                    s.0.post(url)
+                        .header("x-csrf-token", &s.1)
+                        .json(&body)
+                        .send()
+                        .await
+                        .unwrap();
+                r.status().as_u16()
+            }));
+        }
         let mut answered = Vec::new();
         for t in tasks {
             answered.push(t.await.unwrap());
         }
+        let mut odd_statuses = Vec::new();
+        for t in refused {
+            odd_statuses.push(t.await.unwrap());
+        }
+        assert_eq!(
+            odd_statuses[0], 404,
+            "another person's round is not theirs: {odd_statuses:?}"
+        );
+        assert!(
+            [409, 422].contains(&odd_statuses[1]),
+            "an answer outside the round is refused (or the round was closed first): {odd_statuses:?}"
+        );
         for pair in answered.chunks(2) {
             let mut statuses: Vec<u16> = pair.iter().map(|(s, _)| *s).collect();
             statuses.sort_unstable();

@@ -106,6 +106,17 @@ pub async fn attempt(
         .ok_or(DbError::NotFound)
 }
 
+/// The attempts with these ids, whoever's (the caller checks whose each is).
+pub async fn attempts(c: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<QuizAttempt>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(quiz_attempts::Entity::find()
+        .filter(quiz_attempts::Column::Id.is_in(ids.to_vec()))
+        .all(c)
+        .await?)
+}
+
 /// Records the answers of an unfinished attempt; `finish` closes it. The UPDATE only touches an
 /// attempt still open with exactly `answered_before` answers, so a replay or a concurrent
 /// submission is a [`DbError::Conflict`] (`already_submitted`).

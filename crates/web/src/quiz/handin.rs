@@ -1,16 +1,18 @@
 //! Quiz hand-ins written in groups (group commit, docs/adr/0013-group-commit.md). Near a
 //! deadline thousands of people hand in at once, and each hand-in is one write transaction of
 //! about a dozen statements; on SQLite those transactions queue for the single writer, on
-//! PostgreSQL they pay a round trip each. So a hand-in joins a queue on its node, and whoever
-//! takes the writer's turn next closes every round waiting there in one transaction with a fixed
-//! number of statements: the rounds, their wrong answers, their points
-//! (`redbranch_db::points::award_many`).
+//! PostgreSQL they pay a round trip each. So a hand-in joins a queue on its node as it arrives
+//! (its account already known), and whoever takes the writer's turn next handles every hand-in
+//! waiting there in one transaction with a fixed number of statements: the rounds and their
+//! questions read, each paper marked, the rounds closed, their wrong answers booked, their points
+//! paid (`redbranch_db::points::award_many`).
 //!
 //! Nothing outlives a request: the queue holds only hand-ins whose requests are waiting for
 //! their answer, so a node still keeps no state of its own. Each request answers only once its
 //! group has committed. If a group fails, each of its hand-ins is tried again alone, so one
 //! bad hand-in fails only its own request.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
@@ -18,30 +20,32 @@ use redbranch_db::DbError;
 use redbranch_db::auth::UserId;
 use redbranch_db::people::PersonId;
 use redbranch_db::points::{self as dbpoints, Earning};
+use redbranch_db::questions as dbq;
 use redbranch_db::quiz::{self as dbquiz, Finish, Given, QuizAttempt};
 use redbranch_db::tenants::TenantId;
+use redbranch_domain::quiz::{QuizMode, Served, percent};
 use tokio::sync::oneshot;
 
+use super::AttemptView;
+use super::paper::{self, AnswerIn, MarkedView};
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 /// Most hand-ins one transaction closes.
 const GROUP: usize = 256;
 
-/// One round to close and pay.
+/// One hand-in as it arrived: whose, which round, the answers as sent.
 pub struct HandIn {
     pub tenant: TenantId,
     pub user: UserId,
     /// The account's person, who earns the points (none: an account without a person record).
     pub person: Option<i64>,
-    /// As read before marking: the write closes it only if nobody has meanwhile.
-    pub attempt: QuizAttempt,
-    pub given: Vec<Given>,
-    pub correct: i64,
-    pub activity: &'static str,
+    pub attempt: i64,
+    pub answers: Vec<AnswerIn>,
     pub at: DateTime<Utc>,
 }
 
-type Waiting = (HandIn, oneshot::Sender<Result<(), DbError>>);
+type Waiting = (HandIn, oneshot::Sender<AppResult<AttemptView>>);
 
 /// The node's queue of hand-ins waiting for the writer's turn.
 #[derive(Default)]
@@ -50,32 +54,28 @@ pub struct HandIns {
     turn: Arc<tokio::sync::Mutex<()>>,
 }
 
-/// Closes the round and pays its points, in a group with whatever other hand-ins are waiting.
-/// `Conflict("already_submitted")` when the round was closed already.
-pub async fn hand_in(st: &AppState, h: HandIn) -> Result<(), DbError> {
+/// Marks the paper, closes the round and pays its points, in a group with whatever other
+/// hand-ins are waiting: the marked round. Refused as [`super::submit`] documents.
+pub async fn hand_in(st: &AppState, h: HandIn) -> AppResult<AttemptView> {
     let (tx, mut rx) = oneshot::channel();
     st.handins
         .waiting
         .lock()
-        .map_err(|_| DbError::Corrupt("hand-in queue poisoned".into()))?
+        .map_err(|_| poisoned())?
         .push((h, tx));
     loop {
         let turn = st.handins.turn.clone().lock_owned().await;
         match rx.try_recv() {
             Ok(done) => return done,
             Err(oneshot::error::TryRecvError::Closed) => {
-                return Err(DbError::Corrupt(
-                    "hand-in group ended without an answer".into(),
-                ));
+                return Err(
+                    DbError::Corrupt("hand-in group ended without an answer".into()).into(),
+                );
             }
             Err(oneshot::error::TryRecvError::Empty) => {}
         }
         let group: Vec<Waiting> = {
-            let mut w = st
-                .handins
-                .waiting
-                .lock()
-                .map_err(|_| DbError::Corrupt("hand-in queue poisoned".into()))?;
+            let mut w = st.handins.waiting.lock().map_err(|_| poisoned())?;
             let n = w.len().min(GROUP);
             w.drain(..n).collect()
         };
@@ -92,6 +92,10 @@ pub async fn hand_in(st: &AppState, h: HandIn) -> Result<(), DbError> {
     }
 }
 
+fn poisoned() -> AppError {
+    DbError::Corrupt("hand-in queue poisoned".into()).into()
+}
+
 async fn write(st: &AppState, group: Vec<Waiting>) {
     let (jobs, answers): (Vec<HandIn>, Vec<_>) = group.into_iter().unzip();
     tracing::debug!(size = jobs.len(), "hand-in group");
@@ -103,59 +107,137 @@ async fn write(st: &AppState, group: Vec<Waiting>) {
         }
         Err(e) if jobs.len() == 1 => {
             if let Some(tx) = answers.into_iter().next() {
-                let _ = tx.send(Err(e));
+                let _ = tx.send(Err(e.into()));
             }
         }
         Err(e) => {
             tracing::warn!(error = %e, size = jobs.len(), "hand-in group failed; writing them one by one");
             for (job, tx) in jobs.iter().zip(answers) {
-                let r = together(st, std::slice::from_ref(job))
-                    .await
-                    .and_then(|mut v| v.pop().unwrap_or(Ok(())));
+                let r = match together(st, std::slice::from_ref(job)).await {
+                    Ok(mut one) => one.pop().unwrap_or(Err(AppError::NotFound)),
+                    Err(e) => Err(e.into()),
+                };
                 let _ = tx.send(r);
             }
         }
     }
 }
 
+/// A paper marked and ready to close.
+struct Marked<'a> {
+    job: &'a HandIn,
+    attempt: QuizAttempt,
+    given: Vec<Given>,
+    correct: i64,
+    views: Vec<MarkedView>,
+}
+
+/// Reads the rounds of `jobs`, checks each belongs to its account and is open, and marks the
+/// papers against their questions (read for all at once): per job, the marked paper or why not.
+async fn mark<'a>(
+    c: &impl redbranch_db::ConnectionTrait,
+    jobs: &'a [HandIn],
+) -> Result<Vec<AppResult<Marked<'a>>>, DbError> {
+    let ids: Vec<i64> = jobs.iter().map(|j| j.attempt).collect();
+    let mut rounds: HashMap<i64, QuizAttempt> = dbquiz::attempts(c, &ids)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let mut papers: Vec<AppResult<(&HandIn, QuizAttempt, Vec<Served>)>> = Vec::new();
+    for j in jobs {
+        let round = rounds
+            .get(&j.attempt)
+            .filter(|a| a.tenant_id == j.tenant.0 && a.user_id == j.user.0)
+            .cloned()
+            .ok_or(AppError::NotFound);
+        papers.push(round.and_then(|a| {
+            if a.finished_at.is_some() {
+                return Err(AppError::Conflict("already_submitted"));
+            }
+            if a.mode == QuizMode::Challenge.code() {
+                return Err(AppError::BadRequest("challenge_answers_one_by_one"));
+            }
+            let items = dbquiz::items(&a)?;
+            Ok((j, a, items))
+        }));
+    }
+    rounds.clear();
+    let mut tenants: Vec<TenantId> = jobs.iter().map(|j| j.tenant).collect();
+    tenants.sort_unstable_by_key(|t| t.0);
+    tenants.dedup();
+    let mut questions = HashMap::new();
+    for t in tenants {
+        let ids: Vec<i64> = papers
+            .iter()
+            .flatten()
+            .filter(|(j, _, _)| j.tenant == t)
+            .flat_map(|(_, _, items)| items.iter().map(|s| s.question_id))
+            .collect();
+        if !ids.is_empty() {
+            questions.extend(dbq::by_ids(c, t, &ids).await?);
+        }
+    }
+    Ok(papers
+        .into_iter()
+        .map(|p| {
+            let (job, attempt, items) = p?;
+            let by_q = paper::check_belongs(&items, &job.answers)?;
+            let marked = paper::mark_all(&items, &questions, &by_q)?;
+            let (given, views): (Vec<Given>, Vec<MarkedView>) = marked.into_iter().unzip();
+            let correct = i64::try_from(given.iter().filter(|g| g.correct).count()).unwrap_or(0);
+            Ok(Marked {
+                job,
+                attempt,
+                given,
+                correct,
+                views,
+            })
+        })
+        .collect())
+}
+
 /// One transaction for all of `jobs`: the outer error fails them all (rolled back); an inner
 /// one is that hand-in's refusal.
-async fn together(st: &AppState, jobs: &[HandIn]) -> Result<Vec<Result<(), DbError>>, DbError> {
+async fn together(st: &AppState, jobs: &[HandIn]) -> Result<Vec<AppResult<AttemptView>>, DbError> {
     let txn = dbpoints::begin_write(&st.db.conn).await?;
-    let rounds: Vec<Finish> = jobs
+    let mut papers = mark(&txn, jobs).await?;
+    let open: Vec<&Marked> = papers.iter().flatten().collect();
+    let rounds: Vec<Finish> = open
         .iter()
-        .map(|j| Finish {
-            attempt: &j.attempt,
-            given: &j.given,
-            correct: j.correct,
-            at: j.at,
+        .map(|m| Finish {
+            attempt: &m.attempt,
+            given: &m.given,
+            correct: m.correct,
+            at: m.job.at,
         })
         .collect();
     let closed = dbquiz::finish_many(&txn, &rounds).await?;
-    let done: Vec<&HandIn> = jobs
+    let done: Vec<&Marked> = open
         .iter()
         .zip(&closed)
         .filter(|(_, c)| **c)
-        .map(|(j, _)| j)
+        .map(|(m, _)| *m)
         .collect();
     let wrong: Vec<_> = done
         .iter()
-        .map(|j| (j.tenant, j.user, j.given.as_slice(), j.at))
+        .map(|m| (m.job.tenant, m.job.user, m.given.as_slice(), m.job.at))
         .collect();
     dbquiz::add_wrong_many(&txn, &wrong).await?;
-    let mut tenants: Vec<TenantId> = done.iter().map(|j| j.tenant).collect();
+    let mut tenants: Vec<TenantId> = done.iter().map(|m| m.job.tenant).collect();
     tenants.sort_unstable_by_key(|t| t.0);
     tenants.dedup();
     for tenant in tenants {
         let earnings: Vec<Earning> = done
             .iter()
-            .filter(|j| j.tenant == tenant)
-            .filter_map(|j| {
-                j.person.map(|p| Earning {
+            .filter(|m| m.job.tenant == tenant)
+            .filter_map(|m| {
+                let mode = QuizMode::from_code(&m.attempt.mode).unwrap_or(QuizMode::Topic);
+                m.job.person.map(|p| Earning {
                     person: PersonId(p),
-                    activity: j.activity.to_string(),
-                    idempotency_key: format!("quiz:{}", j.attempt.id),
-                    at: j.at,
+                    activity: mode.activity().to_string(),
+                    idempotency_key: format!("quiz:{}", m.attempt.id),
+                    at: m.job.at,
                 })
             })
             .collect();
@@ -169,14 +251,31 @@ async fn together(st: &AppState, jobs: &[HandIn]) -> Result<Vec<Result<(), DbErr
         }
     }
     txn.commit().await?;
-    Ok(closed
-        .into_iter()
-        .map(|c| {
-            if c {
-                Ok(())
-            } else {
-                Err(DbError::Conflict("already_submitted"))
+    // `closed` answers the open papers in their order (a round handed in twice in one group
+    // is closed by the first only).
+    let mut closed = closed.into_iter();
+    Ok(papers
+        .drain(..)
+        .map(|p| {
+            let m = p?;
+            if !closed.next().unwrap_or(false) {
+                return Err(AppError::Conflict("already_submitted"));
             }
+            let total = m.attempt.total;
+            Ok(AttemptView {
+                id: m.attempt.id,
+                mode: QuizMode::from_code(&m.attempt.mode).unwrap_or(QuizMode::Topic),
+                total,
+                correct: m.correct,
+                finished: true,
+                percent: percent(
+                    usize::try_from(m.correct).unwrap_or(0),
+                    usize::try_from(total).unwrap_or(0),
+                ),
+                questions: Vec::new(),
+                marked: m.views,
+                started_at: m.attempt.started_at,
+            })
         })
         .collect())
 }
