@@ -7,7 +7,7 @@ use chrono::{Duration, Utc};
 use redbranch_db::points::{self as dbpoints, Award, Earning};
 use redbranch_db::{DbError, TransactionTrait};
 use redbranch_testkit::quizkit::{answer, seed_bank};
-use redbranch_testkit::{TestApp, both_backends};
+use redbranch_testkit::{Session, TestApp, both_backends};
 use serde_json::{Value, json};
 
 /// What a test compares of an award: the ledger id differs between two runs.
@@ -149,6 +149,32 @@ fn dbpoints_person(id: i64) -> redbranch_db::people::PersonId {
     redbranch_db::people::PersonId(id)
 }
 
+/// Hands in round `id` as `s` in a task of its own: the status and the body.
+fn hand_in(
+    app: &TestApp,
+    s: &Session,
+    id: i64,
+    answers: &[Value],
+) -> tokio::task::JoinHandle<(u16, Value)> {
+    let (s, url) = (s.clone(), app.url(&format!("/api/v1/quizzes/{id}/submit")));
+    let body = json!({"answers": answers});
+    tokio::spawn(async move {
+        let r =
+            s.0.post(url)
+                .header("x-csrf-token", &s.1)
+                .json(&body)
+                .send()
+                .await;
+        match r {
+            Ok(r) => {
+                let status = r.status().as_u16();
+                (status, r.json::<Value>().await.unwrap_or_default())
+            }
+            Err(e) => (0, json!({"error": e.to_string()})),
+        }
+    })
+}
+
 both_backends!(
     many_hand_ins_at_once_close_each_round_once_and_pay_each_person_once,
     |app: TestApp| async move {
@@ -156,7 +182,7 @@ both_backends!(
         let bank = seed_bank(&app, &school, app.world.org("P").id, "专项题库").await;
         // Three members, four rounds each; every round handed in twice at the same moment
         // (a double click), all 24 requests together.
-        let mut rounds: Vec<(redbranch_testkit::Session, i64, Vec<Value>)> = Vec::new();
+        let mut rounds: Vec<(Session, i64, Vec<Value>)> = Vec::new();
         for login in ["stua", "coma", "seca"] {
             let s = app.session(login).await;
             for _ in 0..4 {
@@ -177,19 +203,7 @@ both_backends!(
         let mut tasks = Vec::new();
         for (s, id, answers) in &rounds {
             for _ in 0..2 {
-                let (s, url) = (s.clone(), app.url(&format!("/api/v1/quizzes/{id}/submit")));
-                let body = json!({"answers": answers});
-                tasks.push(tokio::spawn(async move {
-                    let r =
-                        s.0.post(url)
-                            .header("x-csrf-token", &s.1)
-                            .json(&body)
-                            .send()
-                            .await
-                            .unwrap();
-                    let status = r.status().as_u16();
-                    (status, r.json::<Value>().await.unwrap())
-                }));
+                tasks.push(hand_in(&app, s, *id, answers));
             }
         }
         // In the same burst, two hand-ins that must be refused without harming the others:
@@ -202,28 +216,17 @@ both_backends!(
             (stranger, *first_round, first_answers.clone()),
             (rounds[4].0.clone(), rounds[4].1, bad),
         ];
-        let mut refused = Vec::new();
-        for (s, id, answers) in odd {
-            let (s, url) = (s.clone(), app.url(&format!("/api/v1/quizzes/{id}/submit")));
-            let body = json!({"answers": answers});
-            refused.push(tokio::spawn(async move {
-                let r =
-                    s.0.post(url)
-                        .header("x-csrf-token", &s.1)
-                        .json(&body)
-                        .send()
-                        .await
-                        .unwrap();
-                r.status().as_u16()
-            }));
-        }
+        let refused: Vec<_> = odd
+            .iter()
+            .map(|(s, id, answers)| hand_in(&app, s, *id, answers))
+            .collect();
         let mut answered = Vec::new();
         for t in tasks {
             answered.push(t.await.unwrap());
         }
         let mut odd_statuses = Vec::new();
         for t in refused {
-            odd_statuses.push(t.await.unwrap());
+            odd_statuses.push(t.await.unwrap().0);
         }
         assert_eq!(
             odd_statuses[0], 404,

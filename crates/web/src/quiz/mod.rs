@@ -2,7 +2,8 @@
 //! hand it in, answer a challenge question by question, the wrong-answer book. Answers are
 //! checked here on the server; a client sees a question's answer only after answering it.
 //!
-//! A finished round earns its points (`crate::points::earn`) in the transaction that finishes it.
+//! A finished round earns its points in the transaction that finishes it: a handed-in round in
+//! its group's ([`handin`]), a challenge through `crate::points::earn`.
 
 pub mod handin;
 mod pages;
@@ -165,7 +166,8 @@ pub async fn view(st: &AppState, u: &CurrentUser, a: &QuizAttempt) -> AppResult<
 }
 
 /// Hands in a round (not a challenge): every answer must belong to it; a second hand-in is
-/// refused (`already_submitted`) and changes nothing.
+/// refused (`already_submitted`) and changes nothing. Written with whatever other hand-ins are
+/// waiting on this node ([`handin`]); a refusal concerns this one only.
 pub async fn submit(
     st: &AppState,
     u: &CurrentUser,
