@@ -123,6 +123,14 @@ async fn write(st: &AppState, group: Vec<Waiting>) {
     }
 }
 
+/// The schools of `jobs`, each once (a group is almost always of one school).
+fn schools<'a>(jobs: impl Iterator<Item = &'a HandIn>) -> Vec<TenantId> {
+    let mut t: Vec<TenantId> = jobs.map(|j| j.tenant).collect();
+    t.sort_unstable_by_key(|t| t.0);
+    t.dedup();
+    t
+}
+
 /// A paper marked and ready to close.
 struct Marked<'a> {
     job: &'a HandIn,
@@ -139,7 +147,7 @@ async fn mark<'a>(
     jobs: &'a [HandIn],
 ) -> Result<Vec<AppResult<Marked<'a>>>, DbError> {
     let ids: Vec<i64> = jobs.iter().map(|j| j.attempt).collect();
-    let mut rounds: HashMap<i64, QuizAttempt> = dbquiz::attempts(c, &ids)
+    let rounds: HashMap<i64, QuizAttempt> = dbquiz::attempts(c, &ids)
         .await?
         .into_iter()
         .map(|a| (a.id, a))
@@ -162,12 +170,8 @@ async fn mark<'a>(
             Ok((j, a, items))
         }));
     }
-    rounds.clear();
-    let mut tenants: Vec<TenantId> = jobs.iter().map(|j| j.tenant).collect();
-    tenants.sort_unstable_by_key(|t| t.0);
-    tenants.dedup();
     let mut questions = HashMap::new();
-    for t in tenants {
+    for t in schools(jobs.iter()) {
         let ids: Vec<i64> = papers
             .iter()
             .flatten()
@@ -224,10 +228,7 @@ async fn together(st: &AppState, jobs: &[HandIn]) -> Result<Vec<AppResult<Attemp
         .map(|m| (m.job.tenant, m.job.user, m.given.as_slice(), m.job.at))
         .collect();
     dbquiz::add_wrong_many(&txn, &wrong).await?;
-    let mut tenants: Vec<TenantId> = done.iter().map(|m| m.job.tenant).collect();
-    tenants.sort_unstable_by_key(|t| t.0);
-    tenants.dedup();
-    for tenant in tenants {
+    for tenant in schools(done.iter().map(|m| m.job)) {
         let earnings: Vec<Earning> = done
             .iter()
             .filter(|m| m.job.tenant == tenant)
