@@ -27,6 +27,12 @@ pub mod entity {
             pub reason: String,
             pub recorded_by: Option<i64>,
             pub recorded_at: DateTimeUtc,
+            /// 开除党籍 only: the political status it ended (given back if it is withdrawn).
+            pub status_before: Option<String>,
+            /// Set when the record was withdrawn (撤销); it then counts for no rule.
+            pub withdrawn_at: Option<DateTimeUtc>,
+            pub withdrawn_by: Option<i64>,
+            pub withdrawn_reason: Option<String>,
         }
 
         #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -57,10 +63,16 @@ pub struct NewDiscipline {
     pub document_no: Option<String>,
     pub reason: String,
     pub by: UserId,
+    /// 开除党籍 only: the status it ends.
+    pub status_before: Option<String>,
 }
 
-/// The rule's view of a row; `None` for a kind this build does not know.
+/// The rule's view of a row; `None` for a withdrawn record (it decides nothing) and for a kind
+/// this build does not know.
 pub fn as_rule(r: &DisciplineRow) -> Option<Discipline> {
+    if r.withdrawn_at.is_some() {
+        return None;
+    }
     Some(Discipline {
         kind: DisciplineKind::from_code(&r.kind)?,
         decided_on: r.decided_on,
@@ -119,6 +131,7 @@ pub async fn insert(
         reason: Set(new.reason),
         recorded_by: Set(Some(new.by.0)),
         recorded_at: Set(Utc::now()),
+        status_before: Set(new.status_before),
         ..Default::default()
     }
     .insert(c)
@@ -160,6 +173,53 @@ pub async fn restore(
         return Err(DbError::Conflict("already_restored"));
     }
     Ok(())
+}
+
+/// Withdraws (撤销) a record not yet withdrawn, with the reason. Once: a second withdrawal is a
+/// [`DbError::Conflict`] (`already_withdrawn`), even in a race.
+pub async fn withdraw(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: i64,
+    by: UserId,
+    reason: &str,
+) -> Result<(), DbError> {
+    use sea_orm::sea_query::Expr;
+    let done = records::Entity::update_many()
+        .col_expr(records::Column::WithdrawnAt, Expr::value(Utc::now()))
+        .col_expr(records::Column::WithdrawnBy, Expr::value(by.0))
+        .col_expr(records::Column::WithdrawnReason, Expr::value(reason))
+        .filter(records::Column::Id.eq(id))
+        .filter(records::Column::TenantId.eq(tenant.0))
+        .filter(records::Column::WithdrawnAt.is_null())
+        .exec(c)
+        .await?;
+    if done.rows_affected == 0 {
+        return Err(DbError::Conflict("already_withdrawn"));
+    }
+    Ok(())
+}
+
+/// Gives back the status an expulsion ended, if the person is still 群众 (nothing else changed
+/// it since): true when it was given back.
+pub async fn restore_membership(
+    c: &impl ConnectionTrait,
+    tenant: TenantId,
+    person: PersonId,
+    status: &str,
+) -> Result<bool, DbError> {
+    use crate::people::entity::people;
+    use redbranch_domain::people::PoliticalStatus;
+    use sea_orm::sea_query::Expr;
+    let res = people::Entity::update_many()
+        .col_expr(people::Column::PoliticalStatus, Expr::value(status))
+        .col_expr(people::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(people::Column::Id.eq(person.0))
+        .filter(people::Column::TenantId.eq(tenant.0))
+        .filter(people::Column::PoliticalStatus.eq(PoliticalStatus::Masses.code()))
+        .exec(c)
+        .await?;
+    Ok(res.rows_affected == 1)
 }
 
 /// 开除党籍 ends Party membership (党章 第三十九条): a 正式党员 or 预备党员 becomes 群众, in the

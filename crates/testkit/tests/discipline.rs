@@ -1,6 +1,7 @@
 //! 党纪处分 through HTTP on both databases: an organiser records 留党察看, the introducer it hits
 //! is refused at step 9 naming 细则 第十四条 until the period is over, and a branch secretary
-//! can neither read nor write the records.
+//! can neither read nor write the records; an expulsion ends membership, and a record withdrawn
+//! with a reason stays marked and counts for nothing.
 
 use redbranch_testkit::{TestApp, both_backends, field_messages};
 use serde_json::json;
@@ -238,6 +239,121 @@ both_backends!(
                 .await,
             1,
             "the audit entry says the membership ended"
+        );
+    }
+);
+
+both_backends!(
+    a_record_withdrawn_with_a_reason_stays_marked_and_counts_for_nothing,
+    |app: TestApp| async move {
+        let li_na = app.world.person("A003");
+        let is_member = |status: &'static str| {
+            let app = &app;
+            async move {
+                app.count(&format!(
+                    "people WHERE id = {li_na} AND political_status = '{status}'"
+                ))
+                .await
+            }
+        };
+        app.clock
+            .set_today(chrono::NaiveDate::from_ymd_opt(2024, 7, 1).unwrap_or_default());
+        let organiser = app.session("organiser").await;
+        let path = discipline_path(li_na);
+        let (code, probation) = app
+            .post_json(
+                &organiser,
+                &path,
+                json!({"kind": "probation", "decided_on": "2024-03-01", "probation_years": 2,
+                    "reason": "违反组织纪律"}),
+            )
+            .await;
+        assert_eq!(code, 201, "{probation}");
+        let (code, expulsion) = app
+            .post_json(
+                &organiser,
+                &path,
+                json!({"kind": "expulsion", "decided_on": "2024-03-02", "reason": "录错了人"}),
+            )
+            .await;
+        assert_eq!(code, 201, "{expulsion}");
+        assert_eq!(is_member("masses").await, 1);
+        let (_, list) = app.get_json(&organiser, &path).await;
+        assert_eq!(list["under_probation_today"], true, "{list}");
+
+        // Refused: a branch secretary, and a withdrawal without a reason.
+        let withdraw = |rec: &serde_json::Value| format!("{path}/{}/withdraw", rec["id"]);
+        let sec = app.session("seca").await;
+        let (code, _) = app
+            .post_json(&sec, &withdraw(&expulsion), json!({"reason": "录入有误"}))
+            .await;
+        assert_eq!(code, 403, "a branch secretary withdraws nothing");
+        let (code, body) = app
+            .post_json(&organiser, &withdraw(&expulsion), json!({"reason": "  "}))
+            .await;
+        assert_eq!(code, 422);
+        assert!(field_messages(&body).contains("撤销理由：必填"), "{body}");
+        assert_eq!(is_member("masses").await, 1, "nothing changed");
+
+        // Withdrawn: the status the expulsion ended comes back; once only.
+        let (code, body) = app
+            .post_json(
+                &organiser,
+                &withdraw(&expulsion),
+                json!({"reason": "录入有误：应为王芳的记录"}),
+            )
+            .await;
+        assert_eq!(code, 200, "{body}");
+        assert_eq!(body["withdrawn_reason"], "录入有误：应为王芳的记录");
+        assert_eq!(is_member("party_member").await, 1, "李娜 is a 党员 again");
+        let (code, _) = app
+            .post_json(
+                &organiser,
+                &withdraw(&expulsion),
+                json!({"reason": "再撤一次"}),
+            )
+            .await;
+        assert_eq!(code, 409, "withdrawn once");
+
+        // The page: the probation withdrawn through its form, revoked on appeal; both records
+        // stay, marked, and the person is under no 留党察看 any more.
+        let page = format!("/members/{li_na}/discipline");
+        let csrf = app.csrf(&organiser.0, &page).await;
+        let form = format!("{page}/{}/withdraw", probation["id"]);
+        let (code, html) = app
+            .post_form(
+                &organiser.0,
+                &form,
+                &[("_csrf", csrf.as_str()), ("reason", "")],
+            )
+            .await;
+        assert_eq!(code, 422);
+        assert!(html.contains("撤销理由：必填"), "{html:.6000}");
+        let code = app
+            .post_status(
+                &organiser.0,
+                &form,
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("reason", "经申诉，上级党委撤销该处分决定"),
+                ],
+            )
+            .await;
+        assert_eq!(code, 303);
+        let html = app.text(&organiser.0, &page).await;
+        assert!(
+            html.contains("撤销：经申诉，上级党委撤销该处分决定")
+                && html.contains("撤销：录入有误：应为王芳的记录")
+                && !html.contains("留党察看中"),
+            "{html:.6000}"
+        );
+        let (_, list) = app.get_json(&organiser, &path).await;
+        assert_eq!(list["under_probation_today"], false, "{list}");
+        assert_eq!(list["records"].as_array().map(Vec::len), Some(2));
+        assert_eq!(
+            app.count("audit_log WHERE action = 'discipline_withdrawn'")
+                .await,
+            2
         );
     }
 );

@@ -167,6 +167,85 @@ both_backends!(
     }
 );
 
+/// Rows where the per-org status counts the board reads (kept by triggers, migration m0020)
+/// differ from a recount of the people themselves.
+const COUNTS_DIFFER: &str = "SELECT COUNT(*) FROM ( \
+    SELECT c.org_id FROM org_status_people c LEFT JOIN ( \
+      SELECT party_org_id AS org_id, political_status AS status, COUNT(*) AS n FROM people \
+      WHERE party_org_id IS NOT NULL GROUP BY party_org_id, political_status) r \
+      ON r.org_id = c.org_id AND r.status = c.status \
+    WHERE c.headcount <> COALESCE(r.n, 0) \
+    UNION ALL SELECT p.party_org_id FROM people p LEFT JOIN org_status_people c \
+      ON c.org_id = p.party_org_id AND c.status = p.political_status \
+    WHERE p.party_org_id IS NOT NULL AND c.org_id IS NULL) x";
+
+/// The applicants the board shows for the college named `name`.
+fn applicants(board: &Value, name: &str) -> Value {
+    let rows = board["rows"].as_array().unwrap();
+    let row = rows.iter().find(|r| r["name"] == name).unwrap();
+    row["by_status"]["party_applicant"].clone()
+}
+
+both_backends!(
+    the_boards_people_counts_follow_every_kind_of_write_to_people,
+    |app: TestApp| async move {
+        assert!(app.scalar("SELECT COUNT(*) FROM org_status_people").await > 0);
+        assert_eq!(app.scalar(COUNTS_DIFFER).await, 0, "the seeded school");
+        // Recorded steps move people from status to status.
+        seed(&app).await;
+        assert_eq!(app.scalar(COUNTS_DIFFER).await, 0, "after recorded steps");
+        let school = app.as_user("school").await;
+        let root = app.world.orgs["P"].id;
+        let board_path = format!("/api/v1/orgs/{root}/pipeline/board");
+        let board = json_of(&app, &school, &board_path).await;
+        assert_eq!(applicants(&board, "甲学院党委"), 1, "{board}");
+        assert_eq!(applicants(&board, "乙学院党委"), 0, "{board}");
+
+        // A transfer of A001 to 乙's branch moves its count with it.
+        let (a1, b1) = (app.world.orgs["PA1"].id, app.world.orgs["PB1"].id);
+        let a001 = app.world.people["A001"];
+        app.sql(&format!(
+            "UPDATE people SET party_org_id = {b1} WHERE id = {a001}"
+        ))
+        .await;
+        assert_eq!(app.scalar(COUNTS_DIFFER).await, 0, "after a transfer");
+        let board = json_of(&app, &school, &board_path).await;
+        assert_eq!(applicants(&board, "甲学院党委"), 0, "{board}");
+        assert_eq!(applicants(&board, "乙学院党委"), 1, "{board}");
+
+        // One statement changing many people, a person added, a person removed, and an edit
+        // that changes neither status nor branch.
+        app.sql(&format!(
+            "UPDATE people SET political_status = 'party_applicant' WHERE party_org_id = {b1}"
+        ))
+        .await;
+        assert_eq!(app.scalar(COUNTS_DIFFER).await, 0, "after a bulk change");
+        let t = app.world.tenant.0;
+        app.sql(&format!(
+            "INSERT INTO people (tenant_id, student_no, name, name_initials, political_status, \
+               party_org_id, created_at, updated_at) \
+             VALUES ({t}, '2021A009', '赵新', 'zx', 'party_applicant', {a1}, \
+               CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        ))
+        .await;
+        app.sql("UPDATE people SET name = '赵欣' WHERE student_no = '2021A009'")
+            .await;
+        assert_eq!(
+            app.scalar(COUNTS_DIFFER).await,
+            0,
+            "after an insert and an edit"
+        );
+        let board = json_of(&app, &school, &board_path).await;
+        assert_eq!(applicants(&board, "甲学院党委"), 1, "{board}");
+        app.sql("DELETE FROM people WHERE student_no = '2021A009'")
+            .await;
+        assert_eq!(app.scalar(COUNTS_DIFFER).await, 0, "after a delete");
+        let board = json_of(&app, &school, &board_path).await;
+        assert_eq!(applicants(&board, "甲学院党委"), 0, "{board}");
+        assert_eq!(applicants(&board, "乙学院党委"), 4, "{board}");
+    }
+);
+
 both_backends!(
     deadlines_reach_whoever_must_act_once_and_the_job_runs_once_a_day,
     |app: TestApp| async move {

@@ -53,6 +53,8 @@ mod m0015_discipline;
 mod m0017_lesson_video;
 mod m0018_points_rank;
 mod m0019_due_per_org;
+mod m0020_org_status_people;
+mod m0021_discipline_withdrawal;
 
 use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
@@ -81,6 +83,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_lesson_video::Migration),
             Box::new(m0018_points_rank::Migration),
             Box::new(m0019_due_per_org::Migration),
+            Box::new(m0020_org_status_people::Migration),
+            Box::new(m0021_discipline_withdrawal::Migration),
         ]
     }
 }

@@ -32,12 +32,12 @@ impl OrgCounts {
     }
 }
 
-/// The counts of every org in `root`'s subtree, in one statement: people through the covering
-/// `people_pipeline (tenant_id, political_status, party_org_id)`, deadlines from the daily
-/// job's per-org counts (`pipeline_due_orgs`, one row per org, written with the deadlines),
-/// each probed with the subtree's org ids and summed per org. The subtree's orgs are read once
-/// (`sub`), and give each row its path. A college board costs one round trip and one row per
-/// branch.
+/// The counts of every org in `root`'s subtree, in one statement: people from the per-org
+/// status counts the database keeps (`org_status_people`, kept by triggers on `people`,
+/// migration m0020), deadlines from the daily job's per-org counts (`pipeline_due_orgs`, one
+/// row per org, written with the deadlines), each probed with the subtree's org ids and summed
+/// per org. The subtree's orgs are read once (`sub`), and give each row its path. A college
+/// board costs one round trip and a few rows per branch, however many people it has.
 ///
 /// The org ids go in as `IN (subquery)` on SQLite and as `= ANY(ARRAY(subquery))` on
 /// PostgreSQL, which then probes the indexes with the array rather than scanning the school
@@ -48,16 +48,16 @@ pub async fn org_counts(
     root: &OrgPath,
 ) -> Result<Vec<OrgCounts>, DbError> {
     let b = c.get_database_backend();
-    let within = |col: &str| match b {
-        DbBackend::Postgres => format!("{col} = ANY(ARRAY(SELECT id FROM sub))"),
-        _ => format!("{col} IN (SELECT id FROM sub)"),
+    let org_in = match b {
+        DbBackend::Postgres => "org_id = ANY(ARRAY(SELECT id FROM sub))",
+        _ => "org_id IN (SELECT id FROM sub)",
     };
     // The status codes are the constants of `IN_PIPELINE`, not input.
     let codes: Vec<&str> = IN_PIPELINE.iter().map(|s| s.code()).collect();
     let per_status: Vec<String> = codes
         .iter()
         .enumerate()
-        .map(|(i, code)| format!("CASE WHEN political_status = '{code}' THEN 1 ELSE 0 END AS s{i}"))
+        .map(|(i, code)| format!("CASE WHEN status = '{code}' THEN headcount ELSE 0 END AS s{i}"))
         .collect();
     let listed = codes
         .iter()
@@ -69,19 +69,17 @@ pub async fn org_counts(
         "WITH sub AS (SELECT id, path FROM orgs WHERE tenant_id = ? AND path >= ? AND path < ?) \
          SELECT sub.path AS path, x.s0, x.s1, x.s2, x.s3, x.near, x.overdue FROM ( \
            SELECT org_id, {sums} FROM ( \
-             SELECT party_org_id AS org_id, {statuses}, 0 AS near, 0 AS overdue FROM people \
-             WHERE tenant_id = ? AND political_status IN ({listed}) AND {people_in} \
+             SELECT org_id, {statuses}, 0 AS near, 0 AS overdue FROM org_status_people \
+             WHERE tenant_id = ? AND status IN ({listed}) AND headcount <> 0 AND {org_in} \
              UNION ALL \
              SELECT org_id, 0, 0, 0, 0, near, overdue FROM pipeline_due_orgs \
-             WHERE tenant_id = ? AND {due_in} \
+             WHERE tenant_id = ? AND {org_in} \
            ) u GROUP BY org_id \
          ) x JOIN sub ON sub.id = x.org_id",
         sums = ["s0", "s1", "s2", "s3", "near", "overdue"]
             .map(sum)
             .join(", "),
         statuses = per_status.join(", "),
-        people_in = within("party_org_id"),
-        due_in = within("org_id"),
     );
     let (lo, hi) = root.subtree_range();
     let t = tenant.0;

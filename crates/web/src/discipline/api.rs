@@ -1,6 +1,7 @@
 //! `GET|POST /api/v1/members/{id}/discipline`: a person's 党纪处分 records, and recording one
 //! (`ApprovePipeline` on the person's Party org; audited as `discipline_record`);
-//! `POST …/discipline/{rec}/restore`: Party rights restored after a 留党察看.
+//! `POST …/discipline/{rec}/restore`: Party rights restored after a 留党察看;
+//! `POST …/discipline/{rec}/withdraw`: a record withdrawn (撤销), with the reason.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -8,16 +9,15 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use redbranch_db::TransactionTrait;
 use redbranch_db::discipline as dbdiscipline;
-use redbranch_db::people::{self as dbpeople, PersonId};
+use redbranch_db::people::PersonId;
 use serde_json::{Value, json};
 
 use super::{
-    DisciplineRequest, ensure_discipline, record_discipline, record_json,
-    restore_discipline as restore,
+    DisciplineRequest, person_for, record_discipline, record_json, restore_discipline as restore,
+    withdraw_discipline as withdraw,
 };
 use crate::api::parse_json;
 use crate::error::AppResult;
-use crate::members::PersonOrgs;
 use crate::orgs::parse_id;
 use crate::session::SignedIn;
 use crate::state::AppState;
@@ -27,9 +27,7 @@ pub async fn list_discipline(
     SignedIn(u): SignedIn,
     Path(raw): Path<String>,
 ) -> AppResult<Json<Value>> {
-    let person = dbpeople::get(&st.db.conn, u.tenant, PersonId(parse_id(&raw)?)).await?;
-    let orgs = PersonOrgs::of(&st.db.conn, u.tenant, &person).await?;
-    ensure_discipline(&orgs, &u.grants)?;
+    let (person, _) = person_for(&st, &u, &raw).await?;
     let rows = dbdiscipline::records_of(&st.db.conn, u.tenant, PersonId(person.id)).await?;
     let today = st.clock.today();
     let under = rows
@@ -49,9 +47,7 @@ pub async fn create_discipline(
     Path(raw): Path<String>,
     body: Bytes,
 ) -> AppResult<(StatusCode, Json<Value>)> {
-    let person = dbpeople::get(&st.db.conn, u.tenant, PersonId(parse_id(&raw)?)).await?;
-    let orgs = PersonOrgs::of(&st.db.conn, u.tenant, &person).await?;
-    ensure_discipline(&orgs, &u.grants)?;
+    let (person, orgs) = person_for(&st, &u, &raw).await?;
     let req: DisciplineRequest = parse_json(&body)?;
     let txn = st.db.conn.begin().await?;
     let row = record_discipline(&st, &txn, &u, (&person, &orgs), &req).await?;
@@ -71,13 +67,32 @@ pub async fn restore_discipline(
     Path((raw, raw_rec)): Path<(String, String)>,
     body: Bytes,
 ) -> AppResult<Json<Value>> {
-    let person = dbpeople::get(&st.db.conn, u.tenant, PersonId(parse_id(&raw)?)).await?;
-    let orgs = PersonOrgs::of(&st.db.conn, u.tenant, &person).await?;
-    ensure_discipline(&orgs, &u.grants)?;
+    let (person, orgs) = person_for(&st, &u, &raw).await?;
     let rec = parse_id(&raw_rec)?;
     let req: RestoreRequest = parse_json(&body)?;
     let txn = st.db.conn.begin().await?;
     let row = restore(&st, &txn, &u, (&person, &orgs), rec, &req.restored_on).await?;
+    txn.commit().await?;
+    Ok(Json(record_json(&row)))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct WithdrawRequest {
+    #[serde(default)]
+    pub reason: String,
+}
+
+pub async fn withdraw_discipline(
+    State(st): State<AppState>,
+    SignedIn(u): SignedIn,
+    Path((raw, raw_rec)): Path<(String, String)>,
+    body: Bytes,
+) -> AppResult<Json<Value>> {
+    let (person, orgs) = person_for(&st, &u, &raw).await?;
+    let rec = parse_id(&raw_rec)?;
+    let req: WithdrawRequest = parse_json(&body)?;
+    let txn = st.db.conn.begin().await?;
+    let row = withdraw(&txn, &u, (&person, &orgs), rec, &req.reason).await?;
     txn.commit().await?;
     Ok(Json(record_json(&row)))
 }
@@ -93,7 +108,9 @@ pub fn document_paths(doc: &mut Value) {
         "period_ends": {"type": "string", "format": "date", "nullable": true, "description": "Last day of 留党察看 (inclusive)"},
         "restored_on": {"type": "string", "format": "date", "nullable": true},
         "decided_by_org": {"type": "integer", "nullable": true}, "document_no": {"type": "string", "nullable": true},
-        "reason": {"type": "string"}}});
+        "reason": {"type": "string"},
+        "withdrawn_at": {"type": "string", "format": "date-time", "nullable": true, "description": "Set when the record was withdrawn (撤销); it then counts for no rule"},
+        "withdrawn_reason": {"type": "string", "nullable": true}}});
     let request = json!({"type": "object", "required": ["kind", "decided_on", "reason"], "properties": {
         "kind": {"type": "string", "enum": ["warning", "serious_warning", "removal_from_post", "probation", "expulsion"]},
         "decided_on": {"type": "string", "description": "Date, not after today"},
@@ -122,6 +139,15 @@ pub fn document_paths(doc: &mut Value) {
     answers["409"] = json!({"description": "Already restored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
     doc["paths"]["/api/v1/members/{id}/discipline/{rec}/restore"] = json!({
         "post": {"tags": ["pipeline"], "summary": "Record that Party rights were restored after a 留党察看 (ApprovePipeline on the person's Party org; once; audited as discipline_restored)",
-            "parameters": [id_param(), rec], "requestBody": {"required": true, "content": json_of(&restore)},
+            "parameters": [id_param(), rec.clone()], "requestBody": {"required": true, "content": json_of(&restore)},
+            "responses": answers}});
+    let withdrawal = json!({"type": "object", "required": ["reason"], "properties": {
+        "reason": {"type": "string", "maxLength": 1000, "description": "Why: entered by mistake, or the decision revoked on appeal"}}});
+    let mut answers =
+        with_errors(json!({"200": {"description": "Withdrawn", "content": json_of(&record)}}));
+    answers["409"] = json!({"description": "Already withdrawn", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    doc["paths"]["/api/v1/members/{id}/discipline/{rec}/withdraw"] = json!({
+        "post": {"tags": ["pipeline"], "summary": "Withdraw (撤销) a 党纪处分 record entered by mistake or revoked on appeal, with the reason (ApprovePipeline on the person's Party org; once; audited as discipline_withdrawn). The record stays, marked, and counts for no rule; withdrawing an expulsion gives back the status it ended if the person is still 群众.",
+            "parameters": [id_param(), rec], "requestBody": {"required": true, "content": json_of(&withdrawal)},
             "responses": answers}});
 }

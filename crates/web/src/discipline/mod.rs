@@ -28,6 +28,7 @@ pub use api::document_paths;
 
 use crate::error::{AppError, AppResult};
 use crate::members::PersonOrgs;
+use crate::orgs::parse_id;
 use crate::session::CurrentUser;
 use crate::state::AppState;
 
@@ -54,6 +55,14 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/members/{id}/discipline/{rec}/restore",
             post(api::restore_discipline),
         )
+        .route(
+            "/members/{id}/discipline/{rec}/withdraw",
+            post(page::submit_withdraw),
+        )
+        .route(
+            "/api/v1/members/{id}/discipline/{rec}/withdraw",
+            post(api::withdraw_discipline),
+        )
 }
 
 /// `ApprovePipeline` on the person's Party org (a school-level grant for someone in none).
@@ -63,6 +72,19 @@ pub fn ensure_discipline(orgs: &PersonOrgs, grants: &Grants) -> Result<(), Forbi
         league: None,
     };
     only_party.ensure(grants, Permission::ApprovePipeline)
+}
+
+/// The person and their orgs, if the viewer may see their discipline records (the page's and
+/// the API's first step).
+pub(super) async fn person_for(
+    st: &AppState,
+    u: &CurrentUser,
+    raw: &str,
+) -> AppResult<(Person, PersonOrgs)> {
+    let person = redbranch_db::people::get(&st.db.conn, u.tenant, PersonId(parse_id(raw)?)).await?;
+    let orgs = PersonOrgs::of(&st.db.conn, u.tenant, &person).await?;
+    ensure_discipline(&orgs, &u.grants)?;
+    Ok((person, orgs))
 }
 
 /// A discipline record as the recorder states it (the API's JSON; the page's form).
@@ -170,6 +192,7 @@ pub async fn record_discipline(
         errs.0.extend(e.0);
     }
     errs.into_result()?;
+    let expelled = kind == DisciplineKind::Expulsion;
     let row = dbdiscipline::insert(
         c,
         u.tenant,
@@ -180,11 +203,12 @@ pub async fn record_discipline(
             document_no,
             reason,
             by: u.user_id,
+            status_before: expelled.then(|| person.political_status.clone()),
         },
     )
     .await?;
     let mut after = record_json(&row);
-    if kind == DisciplineKind::Expulsion {
+    if expelled {
         let ended = dbdiscipline::end_membership(c, u.tenant, PersonId(person.id)).await?;
         after["membership_ended"] = json!(ended);
         after["status_before"] = json!(person.political_status);
@@ -248,6 +272,53 @@ pub async fn restore_discipline(
     Ok(after)
 }
 
+/// Withdraws (撤销) the record `id` of `person`: entered by mistake, or the decision revoked on
+/// appeal. A reason is required; the record stays, marked, and counts for no rule from then on.
+/// Withdrawing an expulsion gives back the status it ended, if the person is still 群众.
+/// Audited as `discipline_withdrawn`. The caller has checked [`ensure_discipline`].
+pub async fn withdraw_discipline(
+    c: &impl ConnectionTrait,
+    u: &CurrentUser,
+    (person, orgs): (&Person, &PersonOrgs),
+    id: i64,
+    raw_reason: &str,
+) -> AppResult<DisciplineRow> {
+    let row = dbdiscipline::get(c, u.tenant, PersonId(person.id), id).await?;
+    if row.withdrawn_at.is_some() {
+        return Err(AppError::Conflict("already_withdrawn"));
+    }
+    let reason = raw_reason.trim();
+    if reason.is_empty() {
+        return Err(FieldError::new("field.withdrawn_reason", "error.required").into());
+    }
+    if reason.chars().count() > MAX_REASON {
+        return Err(FieldError::new("field.withdrawn_reason", "error.too_long")
+            .with("max", MAX_REASON)
+            .into());
+    }
+    dbdiscipline::withdraw(c, u.tenant, id, u.user_id, reason).await?;
+    let withdrawn = dbdiscipline::get(c, u.tenant, PersonId(person.id), id).await?;
+    let mut after = record_json(&withdrawn);
+    if row.kind == DisciplineKind::Expulsion.code()
+        && let Some(before) = &row.status_before
+    {
+        let back =
+            dbdiscipline::restore_membership(c, u.tenant, PersonId(person.id), before).await?;
+        after["membership_restored"] = json!(back);
+    }
+    let e = crate::audit::entry(
+        u,
+        "discipline_withdrawn",
+        "person",
+        person.id,
+        orgs.party.as_ref().map(|o| o.org_path()),
+        Some(record_json(&row)),
+        Some(after),
+    );
+    redbranch_db::audit::append(c, u.tenant, e).await?;
+    Ok(withdrawn)
+}
+
 /// One record as the API returns it (and the audit entry keeps it).
 pub fn record_json(r: &DisciplineRow) -> Value {
     let rule = dbdiscipline::as_rule(r);
@@ -256,6 +327,7 @@ pub fn record_json(r: &DisciplineRow) -> Value {
         "probation_years": r.probation_months.map(|m| m / 12),
         "period_ends": rule.and_then(|d| d.period_ends()), "restored_on": r.restored_on,
         "decided_by_org": r.decided_by_org, "document_no": r.document_no, "reason": r.reason,
+        "withdrawn_at": r.withdrawn_at, "withdrawn_reason": r.withdrawn_reason,
     })
 }
 

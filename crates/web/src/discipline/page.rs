@@ -1,21 +1,22 @@
 //! `GET|POST /members/{id}/discipline`: a person's 党纪处分 records and the form to record one,
 //! for those with `ApprovePipeline` on the person's Party org (linked from the profile only for
-//! them). A refusal re-renders the form (422) with the message under the field and what was
-//! typed kept.
+//! them), with each record's forms to restore Party rights (留党察看) and to withdraw it (撤销).
+//! A refusal re-renders the page (422) with the message under the field and what was typed
+//! kept.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use redbranch_db::TransactionTrait;
 use redbranch_db::discipline as dbdiscipline;
 use redbranch_db::org as dborg;
-use redbranch_db::people::{self as dbpeople, Person, PersonId};
+use redbranch_db::people::{Person, PersonId};
+use redbranch_db::{DatabaseTransaction, TransactionTrait};
 use redbranch_domain::discipline::DisciplineKind;
 use serde::Deserialize;
 
-use super::{DisciplineRequest, ensure_discipline, record_discipline};
+use super::{DisciplineRequest, person_for, record_discipline, withdraw_discipline};
 use crate::error::{AppError, AppResult};
 use crate::members::PersonOrgs;
 use crate::orgs::{FormErrors, parse_id};
@@ -56,6 +57,37 @@ pub struct RecordRow {
     pub restorable: bool,
     /// The refusal of that form, when it was just refused.
     pub restore_error: Option<String>,
+    /// "已于 … 撤销：reason" for a withdrawn record; empty while it stands (and the form to
+    /// withdraw it is offered).
+    pub withdrawn: String,
+    /// The refusal of the withdrawal form, when it was just refused, and what was typed.
+    pub withdraw_error: Option<String>,
+    pub withdraw_typed: String,
+}
+
+/// One of the forms under a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RecordForm {
+    Restore,
+    Withdraw,
+}
+
+impl RecordForm {
+    /// The message shown when it is done.
+    fn flash(self) -> &'static str {
+        match self {
+            Self::Restore => "discipline.flash_restored",
+            Self::Withdraw => "discipline.flash_withdrawn",
+        }
+    }
+}
+
+/// A refusal of one record's form: the record, the form, the message, what was typed.
+struct RecordRefusal {
+    id: i64,
+    form: RecordForm,
+    message: String,
+    typed: String,
 }
 
 #[derive(Template)]
@@ -77,7 +109,7 @@ async fn render_page(
     u: &CurrentUser,
     (person, orgs): (&Person, &PersonOrgs),
     refused: Option<(DisciplineForm, FormErrors)>,
-    restore_refused: Option<(i64, String)>,
+    record_refused: Option<RecordRefusal>,
 ) -> AppResult<Response> {
     let c = &st.db.conn;
     let mut deciders: Vec<dborg::Org> = Vec::new();
@@ -120,13 +152,32 @@ async fn render_page(
             }
             None => String::new(),
         };
+        let refusal = |form: RecordForm| {
+            record_refused
+                .as_ref()
+                .filter(|x| x.id == r.id && x.form == form)
+        };
+        let withdrawn = match (r.withdrawn_at, &r.withdrawn_reason) {
+            (Some(at), reason) => ctx.ta(
+                "discipline.withdrawn",
+                &[
+                    ("on", crate::fmt::beijing(at, "%Y-%m-%d")),
+                    ("reason", reason.clone().unwrap_or_default()),
+                ],
+            ),
+            (None, _) => String::new(),
+        };
         records.push(RecordRow {
             id: r.id,
-            restorable: r.kind == DisciplineKind::Probation.code() && r.restored_on.is_none(),
-            restore_error: restore_refused
-                .as_ref()
-                .filter(|(id, _)| *id == r.id)
-                .map(|(_, e)| e.clone()),
+            restorable: r.kind == DisciplineKind::Probation.code()
+                && r.restored_on.is_none()
+                && r.withdrawn_at.is_none(),
+            restore_error: refusal(RecordForm::Restore).map(|x| x.message.clone()),
+            withdrawn,
+            withdraw_error: refusal(RecordForm::Withdraw).map(|x| x.message.clone()),
+            withdraw_typed: refusal(RecordForm::Withdraw)
+                .map(|x| x.typed.clone())
+                .unwrap_or_default(),
             kind: DisciplineKind::from_code(&r.kind)
                 .map_or_else(|| r.kind.clone(), |k| ctx.t(k.key()).to_string()),
             decided_on: r.decided_on.format("%Y-%m-%d").to_string(),
@@ -137,7 +188,7 @@ async fn render_page(
             reason: r.reason.clone(),
         });
     }
-    let status = if refused.is_some() || restore_refused.is_some() {
+    let status = if refused.is_some() || record_refused.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
@@ -165,14 +216,6 @@ async fn render_page(
     })?;
     *res.status_mut() = status;
     Ok(res)
-}
-
-/// The person and their orgs, if the viewer may see their discipline records.
-async fn person_for(st: &AppState, u: &CurrentUser, raw: &str) -> AppResult<(Person, PersonOrgs)> {
-    let person = dbpeople::get(&st.db.conn, u.tenant, PersonId(parse_id(raw)?)).await?;
-    let orgs = PersonOrgs::of(&st.db.conn, u.tenant, &person).await?;
-    ensure_discipline(&orgs, &u.grants)?;
-    Ok((person, orgs))
 }
 
 pub async fn show_discipline(
@@ -245,27 +288,71 @@ pub async fn submit_restore(
     let (person, orgs) = person_for(&st, &u, &raw).await?;
     let rec = parse_id(&raw_rec)?;
     let txn = st.db.conn.begin().await?;
-    let refusal =
-        match super::restore_discipline(&st, &txn, &u, (&person, &orgs), rec, &f.restored_on).await
-        {
-            Ok(_) => {
-                txn.commit().await?;
-                return Ok(redirect_with_flash(
-                    &format!("/members/{}/discipline", person.id),
-                    "ok",
-                    "discipline.flash_restored",
-                    st.settings.cookie_secure,
-                ));
-            }
-            Err(AppError::Invalid(errors)) => errors
-                .0
-                .iter()
-                .map(|e| crate::render::field_line(ctx.locale, e))
-                .collect::<Vec<_>>()
-                .join("；"),
-            Err(AppError::Conflict(code)) => ctx.t(&format!("error.{code}")).to_string(),
-            Err(e) => return Err(e),
-        };
+    let done =
+        super::restore_discipline(&st, &txn, &u, (&person, &orgs), rec, &f.restored_on).await;
+    let form = (rec, RecordForm::Restore, String::new());
+    answer(&st, &ctx, &u, (&person, &orgs), txn, done, form).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct WithdrawForm {
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// `POST /members/{id}/discipline/{rec}/withdraw`: a record withdrawn (撤销), with the reason.
+pub async fn submit_withdraw(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    SignedIn(u): SignedIn,
+    Path((raw, raw_rec)): Path<(String, String)>,
+    Form(f): Form<WithdrawForm>,
+) -> AppResult<Response> {
+    let (person, orgs) = person_for(&st, &u, &raw).await?;
+    let rec = parse_id(&raw_rec)?;
+    let txn = st.db.conn.begin().await?;
+    let done = withdraw_discipline(&txn, &u, (&person, &orgs), rec, &f.reason).await;
+    let form = (rec, RecordForm::Withdraw, f.reason);
+    answer(&st, &ctx, &u, (&person, &orgs), txn, done, form).await
+}
+
+/// Answers one record's form (`form`: the record, which form, what was typed): done, it
+/// commits and goes back to the page with that form's message; refused, the page again (422)
+/// with the message under that form and nothing written.
+async fn answer<T>(
+    st: &AppState,
+    ctx: &Ctx,
+    u: &CurrentUser,
+    (person, orgs): (&Person, &PersonOrgs),
+    txn: DatabaseTransaction,
+    done: AppResult<T>,
+    (id, form, typed): (i64, RecordForm, String),
+) -> AppResult<Response> {
+    let message = match done {
+        Ok(_) => {
+            txn.commit().await?;
+            return Ok(redirect_with_flash(
+                &format!("/members/{}/discipline", person.id),
+                "ok",
+                form.flash(),
+                st.settings.cookie_secure,
+            ));
+        }
+        Err(AppError::Invalid(errors)) => errors
+            .0
+            .iter()
+            .map(|e| crate::render::field_line(ctx.locale, e))
+            .collect::<Vec<_>>()
+            .join("；"),
+        Err(AppError::Conflict(code)) => ctx.t(&format!("error.{code}")).to_string(),
+        Err(e) => return Err(e),
+    };
     drop(txn);
-    render_page(&st, &ctx, &u, (&person, &orgs), None, Some((rec, refusal))).await
+    let refused = RecordRefusal {
+        id,
+        form,
+        message,
+        typed,
+    };
+    render_page(st, ctx, u, (person, orgs), None, Some(refused)).await
 }
