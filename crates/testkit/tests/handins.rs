@@ -4,6 +4,7 @@
 //! each) close every round once, pay every person once and book every wrong answer.
 
 use chrono::{Duration, Utc};
+use redbranch_db::people::PersonId;
 use redbranch_db::points::{self as dbpoints, Award, Earning};
 use redbranch_db::{DbError, TransactionTrait};
 use redbranch_testkit::quizkit::{answer, seed_bank};
@@ -27,7 +28,7 @@ fn outcome(r: &Result<Award, DbError>) -> String {
 fn events(people: [i64; 3], tag: &str) -> Vec<Earning> {
     let at = Utc::now();
     let e = |person: i64, activity: &str, key: String| Earning {
-        person: redbranch_db::people::PersonId(person),
+        person: PersonId(person),
         activity: activity.to_string(),
         idempotency_key: key,
         at,
@@ -57,7 +58,7 @@ both_backends!(
             dbpoints::award(
                 c,
                 t,
-                dbpoints_person(people[1]),
+                PersonId(people[1]),
                 "article",
                 &format!("{tag}-before"),
                 Utc::now(),
@@ -144,10 +145,6 @@ both_backends!(
         );
     }
 );
-
-fn dbpoints_person(id: i64) -> redbranch_db::people::PersonId {
-    redbranch_db::people::PersonId(id)
-}
 
 /// Hands in round `id` as `s` in a task of its own: the status and the body.
 fn hand_in(

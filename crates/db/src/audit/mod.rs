@@ -52,6 +52,15 @@ pub(crate) async fn init_chain(c: &impl ConnectionTrait, tenant: TenantId) -> Re
     Ok(())
 }
 
+/// A statement written with `?` placeholders, for either backend (see [`sql`]).
+pub(crate) fn stmt<I: IntoIterator<Item = sea_orm::Value>>(
+    b: DbBackend,
+    s: &str,
+    v: I,
+) -> Statement {
+    Statement::from_sql_and_values(b, sql(b, s), v)
+}
+
 /// Rewrites `?` placeholders as `$1, $2…` for PostgreSQL.
 pub(crate) fn sql(b: DbBackend, s: &str) -> String {
     if b != DbBackend::Postgres {

@@ -343,14 +343,24 @@ pub async fn session_with_user(
         .and_also_related(crate::tenants::entity::Entity)
         .filter(sessions::Column::TokenHash.eq(token_hash(token)))
         .expr_as(grants_of(c), GRANTS);
-    let Some(row) = c.query_one_raw(q.build(c.get_database_backend())).await? else {
+    with_account(c, q.build(c.get_database_backend())).await
+}
+
+/// Runs the read of a session or API token (`A_`) with its account (`B_`), school (`C_`) and
+/// grants ([`grants_of`]): the credential and who it is, or none for an unknown token or an
+/// account or school that is gone.
+async fn with_account<M: FromQueryResult>(
+    c: &impl ConnectionTrait,
+    read: sea_orm::Statement,
+) -> Result<Option<(M, User, Tenant, Grants)>, DbError> {
+    let Some(row) = c.query_one_raw(read).await? else {
         return Ok(None);
     };
-    let s = sessions::Model::from_query_result(&row, "A_")?;
+    let credential = M::from_query_result(&row, "A_")?;
     let u = users::Model::from_query_result_optional(&row, "B_")?;
     let t = crate::tenants::entity::Model::from_query_result_optional(&row, "C_")?;
     Ok(match (u, t) {
-        (Some(u), Some(t)) => Some((s, u, t, parse_grants(&row)?)),
+        (Some(u), Some(t)) => Some((credential, u, t, parse_grants(&row)?)),
         _ => None,
     })
 }
@@ -478,14 +488,10 @@ pub async fn user_by_api_token(
         .and_also_related(crate::tenants::entity::Entity)
         .filter(api_tokens::Column::TokenHash.eq(token_hash(token)))
         .expr_as(grants_of(c), GRANTS);
-    let Some(row) = c.query_one_raw(q.build(c.get_database_backend())).await? else {
-        return Ok(None);
-    };
-    let t = api_tokens::Model::from_query_result(&row, "A_")?;
-    let u = users::Model::from_query_result_optional(&row, "B_")?;
-    let tenant = crate::tenants::entity::Model::from_query_result_optional(&row, "C_")?;
-    Ok(match (u, tenant) {
-        (Some(u), Some(tenant)) if t.expires_at > now => Some((u, tenant, parse_grants(&row)?)),
-        _ => None,
-    })
+    Ok(
+        with_account::<api_tokens::Model>(c, q.build(c.get_database_backend()))
+            .await?
+            .filter(|(t, ..)| t.expires_at > now)
+            .map(|(_, u, tenant, grants)| (u, tenant, grants)),
+    )
 }

@@ -4,7 +4,7 @@
 use redbranch_domain::org::OrgPath;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect, Statement,
+    QuerySelect,
 };
 
 use super::due::IN_PIPELINE;
@@ -84,13 +84,7 @@ pub async fn org_counts(
     let (lo, hi) = root.subtree_range();
     let t = tenant.0;
     let values: [sea_orm::Value; 5] = [t.into(), lo.into(), hi.into(), t.into(), t.into()];
-    let rows = c
-        .query_all_raw(Statement::from_sql_and_values(
-            b,
-            crate::audit::sql(b, &sql),
-            values,
-        ))
-        .await?;
+    let rows = c.query_all_raw(crate::audit::stmt(b, &sql, values)).await?;
     rows.iter()
         .map(|r| Ok(OrgCounts::from_query_result(r, "")?))
         .collect()

@@ -188,12 +188,8 @@ pub async fn replace_due(
          SELECT tenant_id, org_id, SUM(CASE WHEN overdue THEN 0 ELSE 1 END), SUM(CASE WHEN overdue THEN 1 ELSE 0 END) \
          FROM pipeline_due WHERE tenant_id = ? AND org_id IS NOT NULL GROUP BY tenant_id, org_id",
     ] {
-        c.execute_raw(sea_orm::Statement::from_sql_and_values(
-            b,
-            crate::audit::sql(b, sql),
-            [tenant.0.into()],
-        ))
-        .await?;
+        c.execute_raw(crate::audit::stmt(b, sql, [tenant.0.into()]))
+            .await?;
     }
     Ok(())
 }

@@ -98,7 +98,7 @@ fn ids(v: &[i64]) -> impl Iterator<Item = Value> + '_ {
 /// transaction ends: the people found, and those whose row was created here (not yet in the
 /// rank histogram). Ascending person id on PostgreSQL, where concurrent groups could otherwise
 /// lock two people in opposite orders.
-async fn lock_people(
+pub(super) async fn lock_people(
     c: &impl ConnectionTrait,
     tenant: TenantId,
     people: &[i64],
@@ -172,7 +172,7 @@ fn person_ids(rows: Vec<sea_orm::QueryResult>) -> Result<HashSet<i64>, DbError> 
 }
 
 /// Ledger rows already written under any of `keys`: key → (ledger id, person, entry).
-async fn existing(
+pub(super) async fn existing(
     c: &impl ConnectionTrait,
     tenant: TenantId,
     keys: &[&str],

@@ -13,11 +13,11 @@ mod rank;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use redbranch_domain::points::{self as rules, RuleTable};
-use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 use serde::Serialize;
 
 use crate::DbError;
-use crate::audit::sql;
+pub(crate) use crate::audit::stmt;
 use crate::people::PersonId;
 use crate::tenants::TenantId;
 
@@ -110,59 +110,23 @@ pub(crate) async fn all<T: FromQueryResult>(
         .collect()
 }
 
-pub(crate) fn stmt<I: IntoIterator<Item = Value>>(b: DbBackend, s: &str, v: I) -> Statement {
-    Statement::from_sql_and_values(b, sql(b, s), v)
-}
-
 /// Refreshes the person's totals row (their org paths), creating it at zero the first time,
-/// which locks it until the transaction ends. [`DbError::NotFound`] if the person is not of this
-/// school.
+/// which locks it until the transaction ends ([`award::lock_people`] of one). [`DbError::NotFound`]
+/// if the person is not of this school.
 ///
 /// True when the row was created here: the caller must then count the person in the rank
-/// histogram ([`rank::settle`]) whatever else it does. An UPDATE first, as almost every call
-/// finds the row. On PostgreSQL a concurrent first award for the same person makes the
-/// INSERT wait for the other transaction and then do nothing, and the second UPDATE takes the
-/// lock on the row it committed.
+/// histogram ([`rank::settle`]) whatever else it does.
 async fn lock_person(
     c: &impl ConnectionTrait,
     tenant: TenantId,
     person: PersonId,
     at: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    let b = c.get_database_backend();
-    let refresh = || {
-        stmt(
-            b,
-            "UPDATE points_totals SET \
-               party_path = (SELECT o.path FROM orgs o JOIN people p ON o.id = p.party_org_id WHERE p.id = points_totals.person_id), \
-               league_path = (SELECT o.path FROM orgs o JOIN people p ON o.id = p.league_org_id WHERE p.id = points_totals.person_id), \
-               updated_at = ? \
-             WHERE person_id = ? AND tenant_id = ?",
-            [at.into(), person.0.into(), tenant.0.into()],
-        )
-    };
-    if c.execute_raw(refresh()).await?.rows_affected() > 0 {
-        return Ok(false);
-    }
-    let res = c
-        .execute_raw(stmt(
-            b,
-            "INSERT INTO points_totals (person_id, tenant_id, earned, spent, party_path, league_path, updated_at) \
-             SELECT p.id, p.tenant_id, 0, 0, \
-               (SELECT o.path FROM orgs o WHERE o.id = p.party_org_id), \
-               (SELECT o.path FROM orgs o WHERE o.id = p.league_org_id), ? \
-             FROM people p WHERE p.id = ? AND p.tenant_id = ? \
-             ON CONFLICT (person_id) DO NOTHING",
-            [at.into(), person.0.into(), tenant.0.into()],
-        ))
-        .await?;
-    if res.rows_affected() > 0 {
-        return Ok(true);
-    }
-    if c.execute_raw(refresh()).await?.rows_affected() == 0 {
+    let (found, entered) = award::lock_people(c, tenant, &[person.0], at).await?;
+    if !found.contains(&person.0) {
         return Err(DbError::NotFound);
     }
-    Ok(false)
+    Ok(entered.contains(&person.0))
 }
 
 /// The school's published rule tables, oldest first.
@@ -204,30 +168,6 @@ pub async fn add_rule_table(
     ))
     .await?;
     Ok(())
-}
-
-async fn existing(
-    c: &impl ConnectionTrait,
-    tenant: TenantId,
-    key: &str,
-) -> Result<Option<(i64, i64, Entry)>, DbError> {
-    let b = c.get_database_backend();
-    let row = c
-        .query_one_raw(stmt(
-            b,
-            "SELECT id, person_id, kind, activity, requested, points, reason, rule_version, day, at \
-             FROM points_ledger WHERE tenant_id = ? AND idem_key = ?",
-            [tenant.0.into(), key.into()],
-        ))
-        .await?;
-    match row {
-        None => Ok(None),
-        Some(r) => {
-            let person: i64 = r.try_get("", "person_id")?;
-            let e = Entry::from_query_result(&r, "")?;
-            Ok(Some((e.id, person, e)))
-        }
-    }
 }
 
 /// A new ledger row.
@@ -289,7 +229,7 @@ pub async fn adjust(
     // Rare writes: a new person is counted at 0 at once, the move comes after.
     let entered = lock_person(c, tenant, person, at).await?;
     rank::settle(c, tenant, entered, (0, 0)).await?;
-    if existing(c, tenant, key).await?.is_some() {
+    if !award::existing(c, tenant, &[key]).await?.is_empty() {
         return Err(DbError::Conflict("replayed"));
     }
     let new = rank::add_earned(c, person, delta, true)
