@@ -349,6 +349,18 @@ both_backends!(
         );
         let (_, list) = app.get_json(&organiser, &path).await;
         assert_eq!(list["under_probation_today"], false, "{list}");
+        let (code, body) = app
+            .post_json(
+                &organiser,
+                &format!("{path}/{}/restore", probation["id"]),
+                json!({"restored_on": "2024-07-01"}),
+            )
+            .await;
+        assert_eq!(
+            code, 409,
+            "a withdrawn 留党察看 has no rights to restore: {body}"
+        );
+        assert_eq!(body["error"]["code"], "already_withdrawn");
         assert_eq!(list["records"].as_array().map(Vec::len), Some(2));
         assert_eq!(
             app.count("audit_log WHERE action = 'discipline_withdrawn'")

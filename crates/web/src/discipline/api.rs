@@ -136,7 +136,7 @@ pub fn document_paths(doc: &mut Value) {
         "restored_on": {"type": "string", "description": "Not before the period's last day, not after today"}}});
     let mut answers =
         with_errors(json!({"200": {"description": "Restored", "content": json_of(&record)}}));
-    answers["409"] = json!({"description": "Already restored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    answers["409"] = json!({"description": "Already restored, or the record was withdrawn", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
     doc["paths"]["/api/v1/members/{id}/discipline/{rec}/restore"] = json!({
         "post": {"tags": ["pipeline"], "summary": "Record that Party rights were restored after a 留党察看 (ApprovePipeline on the person's Party org; once; audited as discipline_restored)",
             "parameters": [id_param(), rec.clone()], "requestBody": {"required": true, "content": json_of(&restore)},

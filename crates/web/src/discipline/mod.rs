@@ -227,7 +227,7 @@ pub async fn record_discipline(
 }
 
 /// Records that Party rights were restored on `raw_on` after the 留党察看 `id` of `person`:
-/// only on a 留党察看 without a restoration, not before the period's last day (党章 第四十条),
+/// only on a 留党察看 that stands (409 `already_withdrawn` otherwise) without a restoration, not before the period's last day (党章 第四十条),
 /// not after today. Audited as `discipline_restored`. The caller has checked
 /// [`ensure_discipline`].
 pub async fn restore_discipline(
@@ -239,6 +239,10 @@ pub async fn restore_discipline(
     raw_on: &str,
 ) -> AppResult<DisciplineRow> {
     let row = dbdiscipline::get(c, u.tenant, PersonId(person.id), id).await?;
+    // A withdrawn record has no rule any more: say so rather than that it is not a 留党察看.
+    if row.withdrawn_at.is_some() {
+        return Err(AppError::Conflict("already_withdrawn"));
+    }
     let Some(rule) = dbdiscipline::as_rule(&row).filter(|d| d.kind == DisciplineKind::Probation)
     else {
         return Err(FieldError::new("field.restored_on", "discipline.only_for_probation").into());
