@@ -11,6 +11,9 @@
 # The rounds belong to PEOPLE members (each with an account and an API token), dealt out in
 # turn, so the burst is many people handing in at once: each person's first hand-in of the day
 # pays 10 (topic_quiz), later ones are capped to 0 but still write their ledger row.
+# A deadline burst is many phones at once: CONNS (default 1000) connections, each handing in
+# again as soon as answered; CONNS=32 is a light, steady load.
+# Loads the whole machine: wrk and the server share its cores (on this 2-core one, wrk ~0.1).
 # Needs wrk, curl, python3, sqlite3 (or psql); the fixture ../shared/fixtures/question-bank.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +23,7 @@ work="$(mktemp -d)"
 port=18081
 rounds="${ROUNDS:-150000}"
 duration="${DURATION:-15s}"
-conns="${CONNS:-32}"
+conns="${CONNS:-1000}"
 people="${PEOPLE:-20000}"
 fixture="../shared/fixtures/question-bank/public.xlsx"
 
@@ -131,7 +134,7 @@ finished="$(sql "SELECT COUNT(*) FROM quiz_attempts WHERE finished_at IS NOT NUL
 paid="$(sql "SELECT COUNT(*) FROM points_ledger WHERE idem_key LIKE 'quiz:%'")"
 unpaid="$(sql "SELECT COUNT(*) FROM quiz_attempts q JOIN users u ON u.id = q.user_id
   WHERE q.finished_at IS NOT NULL AND u.person_id IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM points_ledger l WHERE l.idem_key = 'quiz:' || q.id)")"
+  AND NOT EXISTS (SELECT 1 FROM points_ledger l WHERE l.tenant_id = q.tenant_id AND l.idem_key = 'quiz:' || q.id)")"
 wrong="$(sql "SELECT COUNT(*) FROM points_totals t LEFT JOIN (SELECT person_id, SUM(points) AS net FROM points_ledger GROUP BY person_id) l
   ON l.person_id = t.person_id WHERE t.earned - t.spent <> COALESCE(l.net, 0)")"
 orphans="$(sql "SELECT COUNT(DISTINCT person_id) FROM points_ledger l WHERE NOT EXISTS (SELECT 1 FROM points_totals t WHERE t.person_id = l.person_id)")"

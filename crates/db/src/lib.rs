@@ -35,11 +35,11 @@ pub mod tenants;
 
 use std::time::Duration;
 
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use sea_orm_migration::MigratorTrait;
 
 pub use error::DbError;
-pub use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, TransactionTrait};
+pub use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, TransactionTrait};
 
 /// How much of a SQLite file is memory-mapped (256 MiB: a 100 k-member school is about 70 MiB).
 const SQLITE_MMAP_BYTES: u64 = 256 * 1024 * 1024;

@@ -302,6 +302,56 @@ both_backends!(
     }
 );
 
+/// The names on the all-time individual board of `org`.
+async fn people_on_board(app: &TestApp, s: &Session, org: &str) -> Vec<String> {
+    let id = app.world.org(org).id;
+    let b = app
+        .get_json(s, &format!("/api/v1/points/boards?org={id}&period=all"))
+        .await
+        .1;
+    b["people"]
+        .as_array()
+        .map(|p| {
+            p.iter()
+                .filter_map(|r| r["name"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+both_backends!(
+    someone_who_moves_or_whose_branch_moves_is_on_the_new_board_before_earning_again,
+    |app: TestApp| async move {
+        let sys = app.session("sys").await;
+        app.sql("UPDATE tenants SET settings = '{\"points\":{\"individual_ranking\":true}}'")
+            .await;
+        award(&app, &sys, app.world.person("A001"), "topic_quiz", "m1").await;
+        assert_eq!(people_on_board(&app, &sys, "PA").await, ["张伟"]);
+        assert!(people_on_board(&app, &sys, "PB").await.is_empty());
+        // Their branch moves to college B, with everything in it.
+        redbranch_db::org::move_to(
+            &app.db.conn,
+            app.world.tenant,
+            redbranch_domain::org::OrgId(app.world.org("PA1").id),
+            redbranch_domain::org::OrgId(app.world.org("PB").id),
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(people_on_board(&app, &sys, "PB").await, ["张伟"]);
+        assert!(people_on_board(&app, &sys, "PA").await.is_empty());
+        // They themselves move to another branch, by any kind of write.
+        app.sql(&format!(
+            "UPDATE people SET party_org_id = {} WHERE id = {}",
+            app.world.org("PB1").id,
+            app.world.person("A001")
+        ))
+        .await;
+        assert_eq!(people_on_board(&app, &sys, "PB1").await, ["张伟"]);
+        assert!(people_on_board(&app, &sys, "PA1").await.is_empty());
+    }
+);
+
 both_backends!(
     the_weeks_top_learner_of_a_branch_is_last_weeks_top_earner,
     |app: TestApp| async move {

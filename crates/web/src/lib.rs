@@ -9,6 +9,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod clock;
+pub mod coalesce;
 pub mod courses;
 pub mod discipline;
 pub mod dossier;

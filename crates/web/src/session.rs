@@ -97,7 +97,8 @@ fn client_ip(req: &Request) -> String {
 }
 
 /// The signed-in user from the account, school and grants already read: a request costs one
-/// query for the session (or API token), account, school and grants together.
+/// query for the session (or API token), account, school and grants together, shared with the
+/// other requests of the moment ([`crate::coalesce`]).
 fn signed_in(
     st: &AppState,
     u: dbauth::User,
@@ -134,6 +135,20 @@ fn signed_in(
     })
 }
 
+/// Most credentials read in one statement.
+const CREDENTIALS_AT_ONCE: usize = 256;
+
+/// Whose `cred` is, read together with the other requests' of the moment.
+async fn holder(st: &AppState, cred: dbauth::Credential) -> AppResult<Option<dbauth::Holder>> {
+    let conn = &st.db.conn;
+    Ok(st
+        .credentials
+        .read(cred, CREDENTIALS_AT_ONCE, |creds| async move {
+            dbauth::holders(conn, &creds).await
+        })
+        .await?)
+}
+
 async fn resolve(
     st: &AppState,
     headers: &HeaderMap,
@@ -145,17 +160,20 @@ async fn resolve(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
     {
-        let Some((u, tenant, grants)) =
-            dbauth::user_by_api_token(&st.db.conn, token.trim(), now).await?
-        else {
-            return Ok((None, None, false));
-        };
-        return Ok((signed_in(st, u, tenant, grants, None, ip), None, false));
+        return Ok(
+            match holder(st, dbauth::Credential::api_token(token.trim())).await? {
+                Some(dbauth::Holder::ApiToken(k, u, tenant, grants)) if k.expires_at > now => {
+                    (signed_in(st, u, tenant, grants, None, ip), None, false)
+                }
+                _ => (None, None, false),
+            },
+        );
     }
     let Some(token) = cookie(headers, SESSION_COOKIE) else {
         return Ok((None, None, false));
     };
-    let Some((s, account, tenant, grants)) = dbauth::session_with_user(&st.db.conn, token).await?
+    let Some(dbauth::Holder::Session(s, account, tenant, grants)) =
+        holder(st, dbauth::Credential::session(token)).await?
     else {
         return Ok((None, None, true));
     };

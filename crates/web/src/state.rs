@@ -47,16 +47,23 @@ pub struct Inner {
     pub clock: Clock,
     /// Quiz hand-ins waiting to be written together (only while their requests wait).
     pub handins: crate::quiz::handin::HandIns,
+    /// Sessions and API tokens waiting to be read together (only while their requests wait).
+    pub credentials: crate::coalesce::Coalesce<
+        redbranch_db::auth::Credential,
+        Option<redbranch_db::auth::Holder>,
+    >,
 }
 
 impl AppState {
     pub fn new(db: Db, crypto: Crypto, settings: WebSettings) -> Self {
+        let handins = crate::quiz::handin::HandIns::new(db.backend());
         Self(Arc::new(Inner {
             db,
             crypto,
             settings,
             clock: Clock::default(),
-            handins: Default::default(),
+            handins,
+            credentials: Default::default(),
         }))
     }
 }

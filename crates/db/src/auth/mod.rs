@@ -5,6 +5,8 @@
 
 pub mod entity;
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
 use redbranch_domain::authz::{Grant, Grants, Role};
 use redbranch_domain::org::{OrgId, OrgPath};
@@ -332,37 +334,93 @@ pub async fn create_session(
     Ok((token, s))
 }
 
-/// The session behind a cookie value with its account and school, in one query: this runs
-/// before every signed-in request.
-pub async fn session_with_user(
-    c: &impl ConnectionTrait,
-    token: &str,
-) -> Result<Option<(Session, User, Tenant, Grants)>, DbError> {
-    let q = sessions::Entity::find()
-        .find_also_related(users::Entity)
-        .and_also_related(crate::tenants::entity::Entity)
-        .filter(sessions::Column::TokenHash.eq(token_hash(token)))
-        .expr_as(grants_of(c), GRANTS);
-    with_account(c, q.build(c.get_database_backend())).await
+/// A credential presented with a request, by its hash: a session cookie or an API token.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Credential {
+    Session(String),
+    ApiToken(String),
 }
 
-/// Runs the read of a session or API token (`A_`) with its account (`B_`), school (`C_`) and
-/// grants ([`grants_of`]): the credential and who it is, or none for an unknown token or an
-/// account or school that is gone.
-async fn with_account<M: FromQueryResult>(
+impl Credential {
+    pub fn session(cookie: &str) -> Self {
+        Self::Session(token_hash(cookie))
+    }
+
+    pub fn api_token(token: &str) -> Self {
+        Self::ApiToken(token_hash(token))
+    }
+}
+
+/// Whose a credential is: the session or token row with its account, school and grants.
+#[derive(Debug, Clone)]
+pub enum Holder {
+    Session(Session, User, Tenant, Grants),
+    ApiToken(api_tokens::Model, User, Tenant, Grants),
+}
+
+/// Reads the holders of several credentials in at most one query per kind (this runs before
+/// every signed-in request; under load the requests of a moment are read together): per
+/// credential in order, its holder, or none for an unknown one or an account or school that
+/// is gone. An API token's expiry is the caller's to check.
+pub async fn holders(
+    c: &impl ConnectionTrait,
+    creds: &[Credential],
+) -> Result<Vec<Option<Holder>>, DbError> {
+    let b = c.get_database_backend();
+    let (mut sessions_of, mut tokens_of) = (Vec::new(), Vec::new());
+    for cred in creds {
+        match cred {
+            Credential::Session(h) => sessions_of.push(h.clone()),
+            Credential::ApiToken(h) => tokens_of.push(h.clone()),
+        }
+    }
+    let mut found: HashMap<Credential, Holder> = HashMap::with_capacity(creds.len());
+    if !sessions_of.is_empty() {
+        let q = sessions::Entity::find()
+            .find_also_related(users::Entity)
+            .and_also_related(crate::tenants::entity::Entity)
+            .filter(sessions::Column::TokenHash.is_in(sessions_of))
+            .expr_as(grants_of(c), GRANTS);
+        for (s, u, t, g) in with_accounts::<Session>(c, q.build(b)).await? {
+            found.insert(
+                Credential::Session(s.token_hash.clone()),
+                Holder::Session(s, u, t, g),
+            );
+        }
+    }
+    if !tokens_of.is_empty() {
+        let q = api_tokens::Entity::find()
+            .find_also_related(users::Entity)
+            .and_also_related(crate::tenants::entity::Entity)
+            .filter(api_tokens::Column::TokenHash.is_in(tokens_of))
+            .expr_as(grants_of(c), GRANTS);
+        for (k, u, t, g) in with_accounts::<api_tokens::Model>(c, q.build(b)).await? {
+            found.insert(
+                Credential::ApiToken(k.token_hash.clone()),
+                Holder::ApiToken(k, u, t, g),
+            );
+        }
+    }
+    Ok(creds.iter().map(|cred| found.get(cred).cloned()).collect())
+}
+
+/// Runs the read of sessions or API tokens (`A_`) with their accounts (`B_`), schools (`C_`)
+/// and grants ([`grants_of`]): each credential found with who it is, leaving out those whose
+/// account or school is gone.
+async fn with_accounts<M: FromQueryResult>(
     c: &impl ConnectionTrait,
     read: sea_orm::Statement,
-) -> Result<Option<(M, User, Tenant, Grants)>, DbError> {
-    let Some(row) = c.query_one_raw(read).await? else {
-        return Ok(None);
-    };
-    let credential = M::from_query_result(&row, "A_")?;
-    let u = users::Model::from_query_result_optional(&row, "B_")?;
-    let t = crate::tenants::entity::Model::from_query_result_optional(&row, "C_")?;
-    Ok(match (u, t) {
-        (Some(u), Some(t)) => Some((credential, u, t, parse_grants(&row)?)),
-        _ => None,
-    })
+) -> Result<Vec<(M, User, Tenant, Grants)>, DbError> {
+    let mut out = Vec::new();
+    for row in c.query_all_raw(read).await? {
+        let credential = M::from_query_result(&row, "A_")?;
+        let u = users::Model::from_query_result_optional(&row, "B_")?;
+        let t = crate::tenants::entity::Model::from_query_result_optional(&row, "C_")?;
+        if let (Some(u), Some(t)) = (u, t) {
+            out.push((credential, u, t, parse_grants(&row)?));
+        }
+    }
+    Ok(out)
 }
 
 /// The column that carries a user's grants within the row of their session or token.
@@ -475,23 +533,4 @@ pub async fn create_api_token(
     .insert(c)
     .await?;
     Ok(token)
-}
-
-/// The user behind a live API token.
-pub async fn user_by_api_token(
-    c: &impl ConnectionTrait,
-    token: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<(User, Tenant, Grants)>, DbError> {
-    let q = api_tokens::Entity::find()
-        .find_also_related(users::Entity)
-        .and_also_related(crate::tenants::entity::Entity)
-        .filter(api_tokens::Column::TokenHash.eq(token_hash(token)))
-        .expr_as(grants_of(c), GRANTS);
-    Ok(
-        with_account::<api_tokens::Model>(c, q.build(c.get_database_backend()))
-            .await?
-            .filter(|(t, ..)| t.expires_at > now)
-            .map(|(_, u, tenant, grants)| (u, tenant, grants)),
-    )
 }

@@ -116,21 +116,10 @@ fn sqlite() -> Vec<String> {
     ]
 }
 
-async fn run(manager: &SchemaManager<'_>, statements: &[String]) -> Result<(), DbErr> {
-    for s in statements {
-        manager.get_connection().execute_unprepared(s).await?;
-    }
-    Ok(())
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let statements = match manager.get_database_backend() {
-            DbBackend::Postgres => postgres(),
-            _ => sqlite(),
-        };
-        run(manager, &statements).await
+        super::run_per_backend(manager, postgres, sqlite).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -150,6 +139,6 @@ impl MigrationTrait for Migration {
             statements.push("DROP FUNCTION org_status_people_apply()".into());
         }
         statements.push("DROP TABLE org_status_people".into());
-        run(manager, &statements).await
+        super::run_each(manager, &statements).await
     }
 }

@@ -55,6 +55,7 @@ mod m0018_points_rank;
 mod m0019_due_per_org;
 mod m0020_org_status_people;
 mod m0021_discipline_withdrawal;
+mod m0022_points_paths_follow;
 
 use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
@@ -85,6 +86,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0019_due_per_org::Migration),
             Box::new(m0020_org_status_people::Migration),
             Box::new(m0021_discipline_withdrawal::Migration),
+            Box::new(m0022_points_paths_follow::Migration),
         ]
     }
 }
@@ -118,6 +120,30 @@ pub fn render(ddl: &str, backend: DbBackend) -> String {
 }
 
 /// Runs each `;`-separated statement of rendered DDL.
+/// Runs whole statements as they are, for trigger bodies (which hold `;`) written per backend.
+pub(crate) async fn run_each(
+    manager: &SchemaManager<'_>,
+    statements: &[String],
+) -> Result<(), DbErr> {
+    for s in statements {
+        manager.get_connection().execute_unprepared(s).await?;
+    }
+    Ok(())
+}
+
+/// Runs the statements written for the connected backend (per-backend trigger migrations).
+pub(crate) async fn run_per_backend(
+    manager: &SchemaManager<'_>,
+    postgres: fn() -> Vec<String>,
+    sqlite: fn() -> Vec<String>,
+) -> Result<(), DbErr> {
+    let statements = match manager.get_database_backend() {
+        DbBackend::Postgres => postgres(),
+        _ => sqlite(),
+    };
+    run_each(manager, &statements).await
+}
+
 pub(crate) async fn run_ddl(manager: &SchemaManager<'_>, ddl: &str) -> Result<(), DbErr> {
     let sql = render(ddl, manager.get_database_backend());
     for stmt in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {

@@ -94,7 +94,7 @@ fn ids(v: &[i64]) -> impl Iterator<Item = Value> + '_ {
     v.iter().map(|&i| i.into())
 }
 
-/// Refreshes (or creates at zero) the totals rows of `people`, which locks them until the
+/// Touches (or creates at zero) the totals rows of `people`, which locks them until the
 /// transaction ends: the people found, and those whose row was created here (not yet in the
 /// rank histogram). Ascending person id on PostgreSQL, where concurrent groups could otherwise
 /// lock two people in opposite orders.
@@ -115,11 +115,9 @@ pub(super) async fn lock_people(
         c.query_all_raw(stmt(b, &sql, values)).await?;
     }
     let refresh = |who: &[i64]| {
+        // The org paths need no refresh here: triggers keep them (migration m0022).
         let sql = format!(
-            "UPDATE points_totals SET \
-               party_path = (SELECT o.path FROM orgs o JOIN people p ON o.id = p.party_org_id WHERE p.id = points_totals.person_id), \
-               league_path = (SELECT o.path FROM orgs o JOIN people p ON o.id = p.league_org_id WHERE p.id = points_totals.person_id), \
-               updated_at = ? \
+            "UPDATE points_totals SET updated_at = ? \
              WHERE tenant_id = ? AND person_id IN ({}) RETURNING person_id",
             marks(who.len())
         );
@@ -490,15 +488,15 @@ async fn add_earned(
     }
     let b = c.get_database_backend();
     let sql = format!(
-        "UPDATE points_totals SET earned = earned + CASE person_id {} END \
-         WHERE person_id IN ({}) RETURNING person_id, earned",
-        vec!["WHEN ? THEN ?"; gained.len()].join(" "),
-        marks(gained.len())
+        "WITH v (person_id, points) AS (VALUES {}) \
+         UPDATE points_totals SET earned = earned + v.points FROM v \
+         WHERE points_totals.person_id = v.person_id \
+         RETURNING points_totals.person_id, points_totals.earned",
+        tuples(gained.len(), 2)
     );
     let values: Vec<Value> = gained
         .iter()
         .flat_map(|&(who, p)| [who.into(), p.into()])
-        .chain(gained.iter().map(|&(who, _)| who.into()))
         .collect();
     let mut moves = BTreeMap::new();
     for r in c.query_all_raw(stmt(b, &sql, values)).await? {

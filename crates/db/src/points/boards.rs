@@ -27,7 +27,7 @@ pub struct PersonBoardRow {
 }
 
 /// The `limit` people with the most lifetime points whose current org of `tree` lies in `root`'s
-/// subtree (org paths denormalised on `points_totals`, refreshed on every award).
+/// subtree (org paths denormalised on `points_totals`, kept by triggers: migration m0022).
 pub async fn top_in_subtree(
     c: &impl ConnectionTrait,
     tenant: TenantId,

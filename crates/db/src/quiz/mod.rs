@@ -249,24 +249,25 @@ pub async fn finish_many(
         return Ok(Vec::new());
     }
     let b = c.get_database_backend();
-    let case = vec!["WHEN ? THEN ?"; eligible.len()].join(" ");
+    // A join on a list of values: a CASE per column would compare every row with every
+    // round, which a group of hundreds makes quadratic.
     let sql = format!(
-        "UPDATE quiz_attempts SET answers = CASE id {case} END, correct = CASE id {case} END, \
-           finished_at = CASE id {case} END \
-         WHERE id IN ({}) AND finished_at IS NULL AND answers = CASE id {case} END RETURNING id",
-        vec!["?"; eligible.len()].join(", ")
+        "WITH v (id, answers, correct, finished_at, answers_before) AS (VALUES {}) \
+         UPDATE quiz_attempts SET answers = v.answers, correct = v.correct, finished_at = v.finished_at \
+         FROM v WHERE quiz_attempts.id = v.id AND quiz_attempts.finished_at IS NULL \
+           AND quiz_attempts.answers = v.answers_before RETURNING quiz_attempts.id",
+        vec!["(?, ?, ?, ?, ?)"; eligible.len()].join(", ")
     );
-    let pairs = |f: fn(&Finish) -> Value| -> Vec<Value> {
-        eligible
-            .iter()
-            .flat_map(|r| [r.attempt.id.into(), f(r)])
-            .collect()
-    };
-    let mut values = pairs(|r| serde_json::json!(r.given).to_string().into());
-    values.extend(pairs(|r| r.correct.into()));
-    values.extend(pairs(|r| r.at.into()));
-    values.extend(eligible.iter().map(|r| Value::from(r.attempt.id)));
-    values.extend(pairs(|r| r.attempt.answers.clone().into()));
+    let mut values: Vec<Value> = Vec::with_capacity(eligible.len() * 5);
+    for r in &eligible {
+        values.extend([
+            r.attempt.id.into(),
+            serde_json::json!(r.given).to_string().into(),
+            r.correct.into(),
+            r.at.into(),
+            r.attempt.answers.clone().into(),
+        ]);
+    }
     let closed: HashSet<i64> = c
         .query_all_raw(stmt(b, &sql, values))
         .await?

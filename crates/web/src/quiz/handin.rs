@@ -47,11 +47,34 @@ pub struct HandIn {
 
 type Waiting = (HandIn, oneshot::Sender<AppResult<AttemptView>>);
 
-/// The node's queue of hand-ins waiting for the writer's turn.
-#[derive(Default)]
+/// The node's queue of hand-ins waiting for their turn, and the two stages of the pipeline: a
+/// group is read and marked outside any transaction under the read turn, then written with a
+/// writer's permit, so one group's reading overlaps the writing of the one before it (a round
+/// closes only if it is still open when written, so reading early cannot pay twice).
 pub struct HandIns {
     waiting: Mutex<Vec<Waiting>>,
-    turn: Arc<tokio::sync::Mutex<()>>,
+    read_turn: Arc<tokio::sync::Mutex<()>>,
+    /// Groups written at once: one on SQLite, which has a single writer anyway; several on
+    /// PostgreSQL, whose row locks let groups of different people commit side by side (every
+    /// group takes its locks in the same order, see `redbranch_db::points::award`).
+    writers: Arc<tokio::sync::Semaphore>,
+}
+
+/// Groups written at once on PostgreSQL.
+const PG_WRITERS: usize = 4;
+
+impl HandIns {
+    pub fn new(backend: redbranch_db::DbBackend) -> Self {
+        let writers = match backend {
+            redbranch_db::DbBackend::Postgres => PG_WRITERS,
+            _ => 1,
+        };
+        Self {
+            waiting: Mutex::default(),
+            read_turn: Arc::default(),
+            writers: Arc::new(tokio::sync::Semaphore::new(writers)),
+        }
+    }
 }
 
 /// Marks the paper, closes the round and pays its points, in a group with whatever other
@@ -64,14 +87,10 @@ pub async fn hand_in(st: &AppState, h: HandIn) -> AppResult<AttemptView> {
         .map_err(|_| poisoned())?
         .push((h, tx));
     loop {
-        let turn = st.handins.turn.clone().lock_owned().await;
+        let read = st.handins.read_turn.clone().lock_owned().await;
         match rx.try_recv() {
             Ok(done) => return done,
-            Err(oneshot::error::TryRecvError::Closed) => {
-                return Err(
-                    DbError::Corrupt("hand-in group ended without an answer".into()).into(),
-                );
-            }
+            Err(oneshot::error::TryRecvError::Closed) => return Err(unanswered()),
             Err(oneshot::error::TryRecvError::Empty) => {}
         }
         let group: Vec<Waiting> = {
@@ -79,13 +98,15 @@ pub async fn hand_in(st: &AppState, h: HandIn) -> AppResult<AttemptView> {
             let n = w.len().min(GROUP);
             w.drain(..n).collect()
         };
-        // The write runs in its own task holding the turn, so a request that goes away
+        if group.is_empty() {
+            // Ours is in the group being written now: its answer is on the way.
+            drop(read);
+            return rx.await.unwrap_or_else(|_| Err(unanswered()));
+        }
+        // The group runs in its own task holding the turns, so a request that goes away
         // (the client hung up) cannot cut a group off half-way.
         let st = st.clone();
-        let group = tokio::spawn(async move {
-            let _turn = turn;
-            write(&st, group).await;
-        });
+        let group = tokio::spawn(async move { run(&st, group, read).await });
         if group.await.is_err() {
             tracing::error!("a hand-in group panicked");
         }
@@ -96,31 +117,67 @@ fn poisoned() -> AppError {
     DbError::Corrupt("hand-in queue poisoned".into()).into()
 }
 
-async fn write(st: &AppState, group: Vec<Waiting>) {
-    let (jobs, answers): (Vec<HandIn>, Vec<_>) = group.into_iter().unzip();
-    tracing::debug!(size = jobs.len(), "hand-in group");
-    match together(st, &jobs).await {
+fn unanswered() -> AppError {
+    DbError::Corrupt("hand-in group ended without an answer".into()).into()
+}
+
+/// Reads and marks `group` under the read turn, then writes it with a writer's permit (taken
+/// before the read turn is let go, so at most one group waits between the two stages). The
+/// hand-ins that arrived while it waited for the permit join it, read there: at a light load
+/// groups would otherwise shrink to what arrives during one read, and each group has a fixed
+/// cost on the single writer that only its size spreads.
+async fn run(st: &AppState, group: Vec<Waiting>, read: tokio::sync::OwnedMutexGuard<()>) {
+    let (jobs, mut answers): (Vec<HandIn>, Vec<_>) = group.into_iter().unzip();
+    let marked = mark(&st.db.conn, &jobs).await;
+    let writer = st.handins.writers.clone().acquire_owned().await;
+    drop(read);
+    let late: Vec<Waiting> = match st.handins.waiting.lock() {
+        Ok(mut w) => {
+            let n = w.len().min(GROUP.saturating_sub(jobs.len()));
+            w.drain(..n).collect()
+        }
+        Err(_) => Vec::new(),
+    };
+    let (late, late_answers): (Vec<HandIn>, Vec<_>) = late.into_iter().unzip();
+    answers.extend(late_answers);
+    tracing::debug!(size = jobs.len(), late = late.len(), "hand-in group");
+    let late_marked = mark(&st.db.conn, &late).await;
+    let r = match (marked, late_marked, writer) {
+        (Ok(mut papers), Ok(more), Ok(_writer)) => {
+            papers.extend(more);
+            together(st, papers).await
+        }
+        (Err(e), _, _) | (_, Err(e), _) => Err(e),
+        (_, _, Err(_)) => Err(DbError::Corrupt("hand-in writers closed".into())),
+    };
+    let all: Vec<&HandIn> = jobs.iter().chain(&late).collect();
+    match r {
         Ok(done) => {
             for (tx, r) in answers.into_iter().zip(done) {
                 let _ = tx.send(r);
             }
         }
-        Err(e) if jobs.len() == 1 => {
+        Err(e) if all.len() == 1 => {
             if let Some(tx) = answers.into_iter().next() {
                 let _ = tx.send(Err(e.into()));
             }
         }
         Err(e) => {
-            tracing::warn!(error = %e, size = jobs.len(), "hand-in group failed; writing them one by one");
-            for (job, tx) in jobs.iter().zip(answers) {
-                let r = match together(st, std::slice::from_ref(job)).await {
-                    Ok(mut one) => one.pop().unwrap_or(Err(AppError::NotFound)),
-                    Err(e) => Err(e.into()),
-                };
-                let _ = tx.send(r);
+            tracing::warn!(error = %e, size = all.len(), "hand-in group failed; writing them one by one");
+            for (job, tx) in all.into_iter().zip(answers) {
+                let _ = tx.send(alone(st, job).await);
             }
         }
     }
+}
+
+/// One hand-in read, marked and written by itself.
+async fn alone(st: &AppState, job: &HandIn) -> AppResult<AttemptView> {
+    let papers = mark(&st.db.conn, std::slice::from_ref(job)).await?;
+    together(st, papers)
+        .await?
+        .pop()
+        .unwrap_or(Err(AppError::NotFound))
 }
 
 /// The schools of `jobs`, each once (a group is almost always of one school).
@@ -142,6 +199,7 @@ struct Marked<'a> {
 
 /// Reads the rounds of `jobs`, checks each belongs to its account and is open, and marks the
 /// papers against their questions (read for all at once): per job, the marked paper or why not.
+/// Read outside the write transaction: whether a round is still open is settled again there.
 async fn mark<'a>(
     c: &impl redbranch_db::ConnectionTrait,
     jobs: &'a [HandIn],
@@ -201,11 +259,13 @@ async fn mark<'a>(
         .collect())
 }
 
-/// One transaction for all of `jobs`: the outer error fails them all (rolled back); an inner
-/// one is that hand-in's refusal.
-async fn together(st: &AppState, jobs: &[HandIn]) -> Result<Vec<AppResult<AttemptView>>, DbError> {
+/// One transaction closing the marked `papers`: the outer error fails them all (rolled back);
+/// an inner one is that hand-in's refusal.
+async fn together(
+    st: &AppState,
+    mut papers: Vec<AppResult<Marked<'_>>>,
+) -> Result<Vec<AppResult<AttemptView>>, DbError> {
     let txn = dbpoints::begin_write(&st.db.conn).await?;
-    let mut papers = mark(&txn, jobs).await?;
     let open: Vec<&Marked> = papers.iter().flatten().collect();
     let rounds: Vec<Finish> = open
         .iter()
