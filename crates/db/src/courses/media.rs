@@ -5,6 +5,7 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
+use sha2::{Digest, Sha256};
 
 use super::entity::{course_media, course_media_chunks};
 use crate::DbError;
@@ -17,12 +18,11 @@ pub use course_media::Model as Media;
 /// rows per file; larger ones more bytes read past a seek's start.
 pub const MEDIA_CHUNK_BYTES: usize = 1024 * 1024;
 
-/// A media file to store (already sniffed and within the size limit).
+/// A media file to store (already sniffed and within the size limit); its SHA-256 is taken here.
 pub struct NewMedia {
     pub course_id: i64,
     pub filename: String,
     pub content_type: &'static str,
-    pub sha256: String,
     pub bytes: Vec<u8>,
     pub by: UserId,
 }
@@ -40,7 +40,7 @@ pub async fn add_media(
         content_type: Set(n.content_type.to_string()),
         size_bytes: Set(size),
         chunk_bytes: Set(i64::try_from(MEDIA_CHUNK_BYTES).unwrap_or(i64::MAX)),
-        sha256: Set(n.sha256),
+        sha256: Set(hex::encode(Sha256::digest(&n.bytes))),
         uploaded_by: Set(n.by.0),
         uploaded_at: Set(Utc::now()),
         ..Default::default()

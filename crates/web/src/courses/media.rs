@@ -14,7 +14,6 @@ use redbranch_domain::courses::{
 use redbranch_domain::dossier::megabytes;
 use redbranch_domain::error::FieldError;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use super::author::ensure_author;
 use super::{Viewer, open_course};
@@ -90,7 +89,6 @@ pub async fn store_checked(
     (action, entity, id): (&str, &str, i64),
 ) -> AppResult<Media> {
     let filename = clean_filename(f.name);
-    let sha256 = hex::encode(Sha256::digest(f.bytes));
     let m = dbcourses::add_media(
         c,
         u.tenant,
@@ -98,7 +96,6 @@ pub async fn store_checked(
             course_id: holder,
             filename,
             content_type: f.mtype.content_type(),
-            sha256,
             bytes: f.bytes.to_vec(),
             by: u.user_id,
         },

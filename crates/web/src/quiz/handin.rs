@@ -2,10 +2,11 @@
 //! deadline thousands of people hand in at once, and each hand-in is one write transaction of
 //! about a dozen statements; on SQLite those transactions queue for the single writer, on
 //! PostgreSQL they pay a round trip each. So a hand-in joins a queue on its node as it arrives
-//! (its account already known), and whoever takes the writer's turn next handles every hand-in
-//! waiting there in one transaction with a fixed number of statements: the rounds and their
-//! questions read, each paper marked, the rounds closed, their wrong answers booked, their points
-//! paid (`redbranch_db::points::award_many`).
+//! (its account already known), and whoever takes the read turn next takes every hand-in
+//! waiting there: their rounds and questions are read and the papers marked, then, with a
+//! writer's permit and whatever arrived meanwhile, one transaction with a fixed number of
+//! statements closes the rounds, books their wrong answers and pays their points
+//! (`redbranch_db::points::award_many`).
 //!
 //! Nothing outlives a request: the queue holds only hand-ins whose requests are waiting for
 //! their answer, so a node still keeps no state of its own. Each request answers only once its

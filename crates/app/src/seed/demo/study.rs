@@ -200,25 +200,48 @@ fn lesson_questions() -> Vec<LessonQuestion> {
     ]
 }
 
+/// The demo lessons' video: 8 s of test pattern and tone, H.264 baseline and AAC in MP4 (what
+/// phones and the WeChat browser play), made with
+/// `ffmpeg -f lavfi -i testsrc2=size=320x180:rate=12:duration=8 -f lavfi -i sine=frequency=523:duration=8:sample_rate=22050
+/// -c:v libx264 -profile:v baseline -pix_fmt yuv420p -crf 40 -preset veryslow -c:a aac -b:a 24k -ac 1
+/// -movflags +faststart -shortest lesson-sample.mp4` (72 KB).
+const SAMPLE_VIDEO: &[u8] = include_bytes!("lesson-sample.mp4");
+
 /// Last week's lesson (closed) and this week's (open), published to the whole League tree,
 /// with completions paying `weekly_lesson` points as the page does. The member login has not
 /// done this week's yet, so they can.
 pub(super) async fn weekly_lessons(a: &mut Activity<'_>) -> anyhow::Result<()> {
-    let (_, league_root) = a.org(a.plan.league_root).await?;
+    let (league_id, league_root) = a.org(a.plan.league_root).await?;
     let by = a.user(Role::SchoolAdmin)?;
     let monday = a.today - Duration::days(i64::from(a.today.weekday().num_days_from_monday()));
     let member = a.member_person()?;
     let questions = lesson_questions();
+    let holder =
+        redbranch_db::courses::video_holder(a.txn, a.tenant(), (league_id, &league_root), by)
+            .await?;
     for (week, starts) in [(0usize, monday - Duration::days(7)), (1, monday)] {
         let iso = starts.iso_week();
         let title = format!("{}年第{}期", iso.year(), iso.week());
+        // Each lesson its own copy, as an upload would be: a video belongs to one lesson.
+        let video = redbranch_db::courses::add_media(
+            a.txn,
+            a.tenant(),
+            redbranch_db::courses::NewMedia {
+                course_id: holder,
+                filename: format!("{title}.mp4"),
+                content_type: "video/mp4",
+                bytes: SAMPLE_VIDEO.to_vec(),
+                by,
+            },
+        )
+        .await?;
         let id = redbranch_db::lessons::publish(
             a.txn,
             a.tenant(),
             redbranch_db::lessons::NewLesson {
                 title: &title,
-                video_url: "https://www.cyol.com/",
-                media_id: None,
+                video_url: "",
+                media_id: Some(video.id),
                 questions: &questions,
                 period: (starts, starts + Duration::days(6)),
             },

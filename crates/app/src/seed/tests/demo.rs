@@ -377,6 +377,24 @@ async fn the_demo_logins_find_quizzes_lessons_meetings_the_mall_and_points() {
     assert!(exams.contains("入党积极分子培训结业测试"), "{exams}");
     let lessons = page(&member, &format!("{base}/lessons")).await;
     assert!(lessons.contains("期"), "{lessons}");
+    // This week's lesson plays its video, and a phone can seek in it.
+    let this_week = count(&db, "weekly_lessons").await;
+    let lesson = page(&member, &format!("{base}/lessons/{this_week}")).await;
+    let src = lesson
+        .split("<video")
+        .nth(1)
+        .and_then(|v| v.split("src=\"").nth(1))
+        .and_then(|v| v.split('"').next())
+        .unwrap_or_else(|| panic!("no video on the lesson page: {lesson}"));
+    let part = member
+        .get(format!("{base}{src}"))
+        .header("Range", "bytes=4-11")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(part.status(), 206);
+    assert_eq!(part.headers()["content-type"], "video/mp4");
+    assert_eq!(&part.bytes().await.unwrap()[..], b"ftypisom");
     let meetings = page(&member, &format!("{base}/meetings")).await;
     assert!(meetings.contains("主题党日"), "{meetings}");
     let mall = page(&member, &format!("{base}/mall")).await;
