@@ -86,6 +86,13 @@ impl<T: Clone, R: Default> Coalesce<T, R> {
                         let _ = tx.send(found.next().unwrap_or_default());
                     }
                 }
+                // Ours was most likely in that batch: answer without waiting for another turn.
+                drop(turn);
+                match rx.try_recv() {
+                    Ok(r) => return Ok(r),
+                    Err(oneshot::error::TryRecvError::Closed) => break,
+                    Err(oneshot::error::TryRecvError::Empty) => {}
+                }
             }
         }
         Ok(read(vec![item])

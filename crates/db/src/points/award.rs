@@ -114,7 +114,7 @@ pub(super) async fn lock_people(
         let values = std::iter::once(tenant.0.into()).chain(ids(people));
         c.query_all_raw(stmt(b, &sql, values)).await?;
     }
-    let refresh = |who: &[i64]| {
+    let touch = |who: &[i64]| {
         // The org paths need no refresh here: triggers keep them (migration m0022).
         let sql = format!(
             "UPDATE points_totals SET updated_at = ? \
@@ -127,7 +127,7 @@ pub(super) async fn lock_people(
             .collect();
         stmt(b, &sql, values)
     };
-    let mut found = person_ids(c.query_all_raw(refresh(people)).await?)?;
+    let mut found = person_ids(c.query_all_raw(touch(people)).await?)?;
     let missing: Vec<i64> = people
         .iter()
         .copied()
@@ -158,7 +158,7 @@ pub(super) async fn lock_people(
         .filter(|p| !entered.contains(p))
         .collect();
     if !raced.is_empty() {
-        found.extend(person_ids(c.query_all_raw(refresh(&raced)).await?)?);
+        found.extend(person_ids(c.query_all_raw(touch(&raced)).await?)?);
     }
     Ok((found, entered))
 }

@@ -110,7 +110,7 @@ pub(crate) async fn all<T: FromQueryResult>(
         .collect()
 }
 
-/// Refreshes the person's totals row (their org paths), creating it at zero the first time,
+/// Touches the person's totals row, creating it at zero (with their org paths) the first time,
 /// which locks it until the transaction ends ([`award::lock_people`] of one). [`DbError::NotFound`]
 /// if the person is not of this school.
 ///

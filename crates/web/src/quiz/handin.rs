@@ -111,6 +111,13 @@ pub async fn hand_in(st: &AppState, h: HandIn) -> AppResult<AttemptView> {
         if group.await.is_err() {
             tracing::error!("a hand-in group panicked");
         }
+        // Ours was most likely in that group: answer without waiting for the read turn, which
+        // the next group may hold for a while.
+        match rx.try_recv() {
+            Ok(done) => return done,
+            Err(oneshot::error::TryRecvError::Closed) => return Err(unanswered()),
+            Err(oneshot::error::TryRecvError::Empty) => {}
+        }
     }
 }
 
