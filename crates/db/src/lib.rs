@@ -8,6 +8,7 @@
 pub mod appraisal;
 pub mod audit;
 pub mod auth;
+mod batch;
 pub mod courses;
 pub mod crypto;
 pub mod discipline;

@@ -638,3 +638,42 @@ both_backends!(
         assert_eq!(s, 303);
     }
 );
+
+/// On PostgreSQL the points rows name their person together with the school (migration m0023):
+/// a row naming a person of another school is refused by the database itself, whoever writes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_a_points_row_cannot_name_a_person_of_another_school() {
+    use sea_orm::ConnectionTrait;
+    let Some(app) = TestApp::start(redbranch_testkit::Backend::Postgres).await else {
+        return;
+    };
+    let c = &app.db.conn;
+    let other = redbranch_db::tenants::create(c, "other", "另一所大学")
+        .await
+        .unwrap()
+        .id;
+    let ours = app.world.tenant.0;
+    let a001 = app.world.person("A001");
+    let row = |tenant: i64, key: &str| {
+        format!(
+            "INSERT INTO points_ledger (tenant_id, person_id, kind, activity, requested, points, reason, day, at, idem_key) \
+             VALUES ({tenant}, {a001}, 'award', 'article', 1, 1, 'paid', DATE '2026-12-07', TIMESTAMPTZ '2026-12-07 08:00:00+00', '{key}')"
+        )
+    };
+    let refused = c.execute_unprepared(&row(other, "cross")).await;
+    assert!(
+        refused
+            .as_ref()
+            .is_err_and(|e| e.to_string().contains("points_ledger_person_id_fkey")),
+        "{refused:?}"
+    );
+    c.execute_unprepared(&row(ours, "own")).await.unwrap();
+    let daily = |tenant: i64| {
+        format!(
+            "INSERT INTO points_daily (tenant_id, person_id, day, activity, points, events) \
+             VALUES ({tenant}, {a001}, DATE '2026-12-07', 'article', 1, 1)"
+        )
+    };
+    assert!(c.execute_unprepared(&daily(other)).await.is_err());
+    c.execute_unprepared(&daily(ours)).await.unwrap();
+}

@@ -18,6 +18,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use crate::DbError;
+use crate::batch;
 use crate::org::entity::orgs;
 use crate::tenants::{Tenant, TenantId};
 use entity::{api_tokens, login_attempts, role_grants, sessions, users};
@@ -379,7 +380,11 @@ pub async fn holders(
         let q = sessions::Entity::find()
             .find_also_related(users::Entity)
             .and_also_related(crate::tenants::entity::Entity)
-            .filter(sessions::Column::TokenHash.is_in(sessions_of))
+            .filter(batch::column_any_text(
+                b,
+                sessions::Column::TokenHash,
+                sessions_of,
+            ))
             .expr_as(grants_of(c), GRANTS);
         for (s, u, t, g) in with_accounts::<Session>(c, q.build(b)).await? {
             found.insert(
@@ -392,7 +397,11 @@ pub async fn holders(
         let q = api_tokens::Entity::find()
             .find_also_related(users::Entity)
             .and_also_related(crate::tenants::entity::Entity)
-            .filter(api_tokens::Column::TokenHash.is_in(tokens_of))
+            .filter(batch::column_any_text(
+                b,
+                api_tokens::Column::TokenHash,
+                tokens_of,
+            ))
             .expr_as(grants_of(c), GRANTS);
         for (k, u, t, g) in with_accounts::<api_tokens::Model>(c, q.build(b)).await? {
             found.insert(

@@ -56,6 +56,8 @@ mod m0019_due_per_org;
 mod m0020_org_status_people;
 mod m0021_discipline_withdrawal;
 mod m0022_points_paths_follow;
+mod m0023_keys_within_school;
+mod m0024_room_for_updates;
 
 use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
@@ -87,6 +89,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0020_org_status_people::Migration),
             Box::new(m0021_discipline_withdrawal::Migration),
             Box::new(m0022_points_paths_follow::Migration),
+            Box::new(m0023_keys_within_school::Migration),
+            Box::new(m0024_room_for_updates::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Value};
 
 use super::{Award, Entry, rule_tables, stmt};
 use crate::DbError;
+use crate::batch::{self, Rows, Ty};
 use crate::people::PersonId;
 use crate::tenants::TenantId;
 
@@ -79,25 +80,13 @@ pub async fn award_many(
     Ok(out)
 }
 
-/// `?, ?, …` for `n` values.
-fn marks(n: usize) -> String {
-    vec!["?"; n].join(", ")
-}
-
-/// `(?, …), (?, …)`: `rows` rows of `cols` values.
-fn tuples(rows: usize, cols: usize) -> String {
-    let one = format!("({})", marks(cols));
-    vec![one; rows].join(", ")
-}
-
-fn ids(v: &[i64]) -> impl Iterator<Item = Value> + '_ {
-    v.iter().map(|&i| i.into())
-}
-
-/// Touches (or creates at zero) the totals rows of `people`, which locks them until the
-/// transaction ends: the people found, and those whose row was created here (not yet in the
-/// rank histogram). Ascending person id on PostgreSQL, where concurrent groups could otherwise
-/// lock two people in opposite orders.
+/// Locks (or creates at zero) the totals rows of `people` until the transaction ends: the people
+/// found, and those whose row was created here (not yet in the rank histogram).
+///
+/// On PostgreSQL `SELECT … FOR UPDATE` in ascending person id (concurrent groups could
+/// otherwise lock two people in opposite orders). It writes nothing: a new version of a totals
+/// row is four index entries, and most people of a capped burst gain nothing. On SQLite a
+/// no-op UPDATE, which takes the database's write lock in a deferred transaction as well.
 pub(super) async fn lock_people(
     c: &impl ConnectionTrait,
     tenant: TenantId,
@@ -105,29 +94,23 @@ pub(super) async fn lock_people(
     at: DateTime<Utc>,
 ) -> Result<(HashSet<i64>, HashSet<i64>), DbError> {
     let b = c.get_database_backend();
-    if b == DbBackend::Postgres && people.len() > 1 {
-        let sql = format!(
-            "SELECT person_id FROM points_totals WHERE tenant_id = ? AND person_id IN ({}) \
-             ORDER BY person_id FOR UPDATE",
-            marks(people.len())
-        );
-        let values = std::iter::once(tenant.0.into()).chain(ids(people));
-        c.query_all_raw(stmt(b, &sql, values)).await?;
-    }
-    let touch = |who: &[i64]| {
-        // The org paths need no refresh here: triggers keep them (migration m0022).
-        let sql = format!(
-            "UPDATE points_totals SET updated_at = ? \
-             WHERE tenant_id = ? AND person_id IN ({}) RETURNING person_id",
-            marks(who.len())
-        );
-        let values: Vec<Value> = [at.into(), tenant.0.into()]
-            .into_iter()
-            .chain(ids(who))
-            .collect();
-        stmt(b, &sql, values)
+    // The org paths need no refresh here: triggers keep them (migration m0022).
+    let lock = |who: &[i64]| {
+        let (which, values) = batch::any_i64(b, "person_id", who);
+        let sql = if b == DbBackend::Postgres {
+            format!(
+                "SELECT person_id FROM points_totals WHERE tenant_id = ? AND {which} \
+                 ORDER BY person_id FOR UPDATE"
+            )
+        } else {
+            format!(
+                "UPDATE points_totals SET updated_at = updated_at \
+                 WHERE tenant_id = ? AND {which} RETURNING person_id"
+            )
+        };
+        stmt(b, &sql, std::iter::once(tenant.0.into()).chain(values))
     };
-    let mut found = person_ids(c.query_all_raw(touch(people)).await?)?;
+    let mut found = person_ids(c.query_all_raw(lock(people)).await?)?;
     let missing: Vec<i64> = people
         .iter()
         .copied()
@@ -136,18 +119,18 @@ pub(super) async fn lock_people(
     if missing.is_empty() {
         return Ok((found, HashSet::new()));
     }
+    let (which, values) = batch::any_i64(b, "p.id", &missing);
     let sql = format!(
         "INSERT INTO points_totals (person_id, tenant_id, earned, spent, party_path, league_path, updated_at) \
          SELECT p.id, p.tenant_id, 0, 0, \
            (SELECT o.path FROM orgs o WHERE o.id = p.party_org_id), \
            (SELECT o.path FROM orgs o WHERE o.id = p.league_org_id), ? \
-         FROM people p WHERE p.tenant_id = ? AND p.id IN ({}) ORDER BY p.id \
-         ON CONFLICT (person_id) DO NOTHING RETURNING person_id",
-        marks(missing.len())
+         FROM people p WHERE p.tenant_id = ? AND {which} ORDER BY p.id \
+         ON CONFLICT (person_id) DO NOTHING RETURNING person_id"
     );
     let values: Vec<Value> = [at.into(), tenant.0.into()]
         .into_iter()
-        .chain(ids(&missing))
+        .chain(values)
         .collect();
     let entered = person_ids(c.query_all_raw(stmt(b, &sql, values)).await?)?;
     found.extend(&entered);
@@ -158,7 +141,7 @@ pub(super) async fn lock_people(
         .filter(|p| !entered.contains(p))
         .collect();
     if !raced.is_empty() {
-        found.extend(person_ids(c.query_all_raw(touch(&raced)).await?)?);
+        found.extend(person_ids(c.query_all_raw(lock(&raced)).await?)?);
     }
     Ok((found, entered))
 }
@@ -176,12 +159,12 @@ pub(super) async fn existing(
     keys: &[&str],
 ) -> Result<HashMap<String, (i64, Entry)>, DbError> {
     let b = c.get_database_backend();
+    let (which, values) = batch::any_text(b, "idem_key", keys);
     let sql = format!(
         "SELECT id, person_id, kind, activity, requested, points, reason, rule_version, day, at, idem_key \
-         FROM points_ledger WHERE tenant_id = ? AND idem_key IN ({})",
-        marks(keys.len())
+         FROM points_ledger WHERE tenant_id = ? AND {which}"
     );
-    let values = std::iter::once(tenant.0.into()).chain(keys.iter().map(|&k| k.into()));
+    let values = std::iter::once(tenant.0.into()).chain(values);
     let rows = c.query_all_raw(stmt(b, &sql, values)).await?;
     rows.iter()
         .map(|r| {
@@ -201,13 +184,12 @@ async fn daily(
     days: &[NaiveDate],
 ) -> Result<HashMap<(i64, NaiveDate), Day>, DbError> {
     let b = c.get_database_backend();
+    let (who, mut values) = batch::any_i64(b, "person_id", people);
+    let (when, more) = batch::any_date(b, "day", days);
+    values.extend(more);
     let sql = format!(
-        "SELECT person_id, day, activity, points, events FROM points_daily \
-         WHERE person_id IN ({}) AND day IN ({})",
-        marks(people.len()),
-        marks(days.len())
+        "SELECT person_id, day, activity, points, events FROM points_daily WHERE {who} AND {when}"
     );
-    let values = ids(people).chain(days.iter().map(|&d| d.into()));
     let mut out: HashMap<(i64, NaiveDate), Day> = HashMap::new();
     for r in c.query_all_raw(stmt(b, &sql, values)).await? {
         let person: i64 = r.try_get("", "person_id")?;
@@ -376,7 +358,7 @@ async fn award_pass(
     let mut p = plan(items, &found, &before, &tables, today);
     write_ledger(c, tenant, items, &mut p.paid).await?;
     write_daily(c, tenant, &p.daily).await?;
-    let moves = add_earned(c, &p.earned).await?;
+    let moves = add_earned(c, &p.earned, latest).await?;
     settle(c, tenant, &entered, &moves).await?;
     for paid in p.paid {
         p.out[paid.item] = Some(Ok(paid.award));
@@ -407,29 +389,39 @@ async fn write_ledger(
         return Ok(());
     }
     let b = c.get_database_backend();
-    let sql = format!(
-        "INSERT INTO points_ledger (tenant_id, person_id, kind, activity, requested, points, reason, rule_version, day, at, idem_key, by_user) \
-         VALUES {} RETURNING id, idem_key",
-        tuples(paid.len(), 12)
-    );
-    let mut values: Vec<Value> = Vec::with_capacity(paid.len() * 12);
+    let mut v = Rows::new(&[
+        Ty::I64,
+        Ty::Text,
+        Ty::I64,
+        Ty::I64,
+        Ty::Text,
+        Ty::Text,
+        Ty::Date,
+        Ty::Ts,
+        Ty::Text,
+    ]);
     for p in paid.iter() {
         let e = &items[p.item];
-        values.extend([
-            tenant.0.into(),
+        v.push([
             e.person.0.into(),
-            "award".into(),
             e.activity.clone().into(),
             p.award.requested.into(),
             p.award.points.into(),
             p.award.reason.clone().into(),
-            Some(p.award.rule_version.clone()).into(),
+            p.award.rule_version.clone().into(),
             p.day.into(),
             e.at.into(),
             e.idempotency_key.clone().into(),
-            None::<i64>.into(),
         ]);
     }
+    let sql = format!(
+        "WITH v (person_id, activity, requested, points, reason, rule_version, day, at, idem_key) AS ({}) \
+         INSERT INTO points_ledger (tenant_id, person_id, kind, activity, requested, points, reason, rule_version, day, at, idem_key, by_user) \
+         SELECT ?, person_id, 'award', activity, requested, points, reason, rule_version, day, at, idem_key, CAST(NULL AS BIGINT) FROM v \
+         RETURNING id, idem_key",
+        v.source(b)
+    );
+    let values = v.values(b)?.into_iter().chain([tenant.0.into()]);
     let rows = c.query_all_raw(stmt(b, &sql, values)).await?;
     let mut by_key: HashMap<String, i64> = HashMap::with_capacity(rows.len());
     for r in rows {
@@ -452,15 +444,9 @@ async fn write_daily(
         return Ok(());
     }
     let b = c.get_database_backend();
-    let sql = format!(
-        "INSERT INTO points_daily (tenant_id, person_id, day, activity, points, events) VALUES {} \
-         ON CONFLICT (person_id, day, activity) DO UPDATE SET \
-           points = points_daily.points + excluded.points, events = points_daily.events + excluded.events",
-        tuples(added.len(), 6)
-    );
-    let mut values: Vec<Value> = Vec::with_capacity(added.len() * 6);
+    let mut v = Rows::new(&[Ty::I64, Ty::I64, Ty::Date, Ty::Text, Ty::I64, Ty::I64]);
     for ((person, day, activity), (points, events)) in added {
-        values.extend([
+        v.push([
             tenant.0.into(),
             (*person).into(),
             (*day).into(),
@@ -469,7 +455,13 @@ async fn write_daily(
             (*events).into(),
         ]);
     }
-    c.execute_raw(stmt(b, &sql, values)).await?;
+    let sql = format!(
+        "INSERT INTO points_daily (tenant_id, person_id, day, activity, points, events) {} \
+         ON CONFLICT (person_id, day, activity) DO UPDATE SET \
+           points = points_daily.points + excluded.points, events = points_daily.events + excluded.events",
+        v.source(b)
+    );
+    c.execute_raw(stmt(b, &sql, v.values(b)?)).await?;
     Ok(())
 }
 
@@ -477,6 +469,7 @@ async fn write_daily(
 async fn add_earned(
     c: &impl ConnectionTrait,
     earned: &BTreeMap<i64, i64>,
+    at: DateTime<Utc>,
 ) -> Result<BTreeMap<i64, (i64, i64)>, DbError> {
     let gained: Vec<(i64, i64)> = earned
         .iter()
@@ -487,17 +480,18 @@ async fn add_earned(
         return Ok(BTreeMap::new());
     }
     let b = c.get_database_backend();
+    let mut v = Rows::new(&[Ty::I64, Ty::I64]);
+    for &(who, p) in &gained {
+        v.push([who.into(), p.into()]);
+    }
     let sql = format!(
-        "WITH v (person_id, points) AS (VALUES {}) \
-         UPDATE points_totals SET earned = earned + v.points FROM v \
+        "WITH v (person_id, points) AS ({}) \
+         UPDATE points_totals SET earned = earned + v.points, updated_at = ? FROM v \
          WHERE points_totals.person_id = v.person_id \
          RETURNING points_totals.person_id, points_totals.earned",
-        tuples(gained.len(), 2)
+        v.source(b)
     );
-    let values: Vec<Value> = gained
-        .iter()
-        .flat_map(|&(who, p)| [who.into(), p.into()])
-        .collect();
+    let values = v.values(b)?.into_iter().chain([at.into()]);
     let mut moves = BTreeMap::new();
     for r in c.query_all_raw(stmt(b, &sql, values)).await? {
         let who: i64 = r.try_get("", "person_id")?;
@@ -532,15 +526,15 @@ async fn settle(
         return Ok(());
     }
     let b = c.get_database_backend();
+    let mut v = Rows::new(&[Ty::I64, Ty::I64, Ty::I64]);
+    for (&earned, &d) in &net {
+        v.push([tenant.0.into(), earned.into(), d.into()]);
+    }
     let sql = format!(
-        "INSERT INTO points_rank (tenant_id, earned, people) VALUES {} \
+        "INSERT INTO points_rank (tenant_id, earned, people) {} \
          ON CONFLICT (tenant_id, earned) DO UPDATE SET people = points_rank.people + excluded.people",
-        tuples(net.len(), 3)
+        v.source(b)
     );
-    let values: Vec<Value> = net
-        .iter()
-        .flat_map(|(&earned, &d)| [tenant.0.into(), earned.into(), d.into()])
-        .collect();
-    c.execute_raw(stmt(b, &sql, values)).await?;
+    c.execute_raw(stmt(b, &sql, v.values(b)?)).await?;
     Ok(())
 }

@@ -110,8 +110,8 @@ pub(crate) async fn all<T: FromQueryResult>(
         .collect()
 }
 
-/// Touches the person's totals row, creating it at zero (with their org paths) the first time,
-/// which locks it until the transaction ends ([`award::lock_people`] of one). [`DbError::NotFound`]
+/// Locks the person's totals row until the transaction ends, creating it at zero (with their
+/// org paths) the first time ([`award::lock_people`] of one). [`DbError::NotFound`]
 /// if the person is not of this school.
 ///
 /// True when the row was created here: the caller must then count the person in the rank
@@ -232,7 +232,7 @@ pub async fn adjust(
     if !award::existing(c, tenant, &[key]).await?.is_empty() {
         return Err(DbError::Conflict("replayed"));
     }
-    let new = rank::add_earned(c, person, delta, true)
+    let new = rank::add_earned(c, person, delta, true, at)
         .await?
         .ok_or(DbError::Conflict("insufficient_points"))?;
     rank::settle(c, tenant, false, (new - delta, new)).await?;
@@ -266,8 +266,8 @@ pub async fn spend(
     let res = c
         .execute_raw(stmt(
             b,
-            "UPDATE points_totals SET spent = spent + ? WHERE person_id = ? AND earned - spent >= ?",
-            [amount.into(), person.0.into(), amount.into()],
+            "UPDATE points_totals SET spent = spent + ?, updated_at = ? WHERE person_id = ? AND earned - spent >= ?",
+            [amount.into(), at.into(), person.0.into(), amount.into()],
         ))
         .await?;
     if res.rows_affected() == 0 {
@@ -302,8 +302,8 @@ pub async fn refund(
     let b = c.get_database_backend();
     c.execute_raw(stmt(
         b,
-        "UPDATE points_totals SET spent = spent - ? WHERE person_id = ?",
-        [amount.into(), person.0.into()],
+        "UPDATE points_totals SET spent = spent - ?, updated_at = ? WHERE person_id = ?",
+        [amount.into(), at.into(), person.0.into()],
     ))
     .await?;
     let row = Row {

@@ -6,6 +6,7 @@
 //! Three writes move people in it: a person's first totals row (they enter), an award and an
 //! adjustment (from the old value to the new). [`verify_ranks`] compares it with a recount.
 
+use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 
 use super::stmt;
@@ -66,6 +67,7 @@ pub(super) async fn add_earned(
     person: PersonId,
     points: i64,
     guard_balance: bool,
+    at: DateTime<Utc>,
 ) -> Result<Option<i64>, DbError> {
     let b = c.get_database_backend();
     let guard = if guard_balance {
@@ -73,7 +75,7 @@ pub(super) async fn add_earned(
     } else {
         ""
     };
-    let mut values = vec![points.into(), person.0.into()];
+    let mut values = vec![points.into(), at.into(), person.0.into()];
     if guard_balance {
         values.push(points.into());
     }
@@ -81,7 +83,7 @@ pub(super) async fn add_earned(
         .query_one_raw(stmt(
             b,
             &format!(
-                "UPDATE points_totals SET earned = earned + ? WHERE person_id = ?{guard} RETURNING earned"
+                "UPDATE points_totals SET earned = earned + ?, updated_at = ? WHERE person_id = ?{guard} RETURNING earned"
             ),
             values,
         ))

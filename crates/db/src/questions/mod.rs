@@ -17,6 +17,7 @@ use sea_orm::{
 
 use crate::DbError;
 use crate::auth::UserId;
+use crate::batch;
 use crate::tenants::TenantId;
 use entity::{question_banks, questions};
 
@@ -261,9 +262,17 @@ pub async fn by_ids(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let b = c.get_database_backend();
+    let (which, values) = batch::any_i64(b, "id", &ids);
     questions::Entity::find()
-        .filter(questions::Column::TenantId.eq(tenant.0))
-        .filter(questions::Column::Id.is_in(ids.to_vec()))
+        .from_raw_sql(crate::points::stmt(
+            b,
+            &format!("SELECT * FROM questions WHERE tenant_id = ? AND {which}"),
+            std::iter::once(tenant.0.into()).chain(values),
+        ))
         .all(c)
         .await?
         .into_iter()

@@ -11,12 +11,13 @@ use std::collections::{BTreeMap, HashSet};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, Value,
+    QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::DbError;
 use crate::auth::UserId;
+use crate::batch::{self, Rows, Ty};
 use crate::points::stmt;
 use crate::tenants::TenantId;
 use entity::{quiz_attempts, wrong_answers};
@@ -111,8 +112,14 @@ pub async fn attempts(c: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<QuizA
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    let b = c.get_database_backend();
+    let (which, values) = batch::any_i64(b, "id", ids);
     Ok(quiz_attempts::Entity::find()
-        .filter(quiz_attempts::Column::Id.is_in(ids.to_vec()))
+        .from_raw_sql(stmt(
+            b,
+            &format!("SELECT * FROM quiz_attempts WHERE {which}"),
+            values,
+        ))
         .all(c)
         .await?)
 }
@@ -203,16 +210,9 @@ pub async fn add_wrong_many(
         return Ok(());
     }
     let b = c.get_database_backend();
-    let one = "(?, ?, ?, ?, ?, ?)";
-    let sql = format!(
-        "INSERT INTO wrong_answers (tenant_id, user_id, question_id, times, last_answer, last_wrong_at) VALUES {} \
-         ON CONFLICT (user_id, question_id) DO UPDATE SET times = wrong_answers.times + excluded.times, \
-           last_answer = excluded.last_answer, last_wrong_at = excluded.last_wrong_at",
-        vec![one; rows.len()].join(", ")
-    );
-    let mut values: Vec<Value> = Vec::with_capacity(rows.len() * 6);
+    let mut v = Rows::new(&[Ty::I64, Ty::I64, Ty::I64, Ty::I64, Ty::Text, Ty::Ts]);
     for ((user, question), (tenant, times, answer, at)) in rows {
-        values.extend([
+        v.push([
             tenant.into(),
             user.into(),
             question.into(),
@@ -221,7 +221,13 @@ pub async fn add_wrong_many(
             at.into(),
         ]);
     }
-    c.execute_raw(stmt(b, &sql, values)).await?;
+    let sql = format!(
+        "INSERT INTO wrong_answers (tenant_id, user_id, question_id, times, last_answer, last_wrong_at) {} \
+         ON CONFLICT (user_id, question_id) DO UPDATE SET times = wrong_answers.times + excluded.times, \
+           last_answer = excluded.last_answer, last_wrong_at = excluded.last_wrong_at",
+        v.source(b)
+    );
+    c.execute_raw(stmt(b, &sql, v.values(b)?)).await?;
     Ok(())
 }
 
@@ -249,18 +255,9 @@ pub async fn finish_many(
         return Ok(Vec::new());
     }
     let b = c.get_database_backend();
-    // A join on a list of values: a CASE per column would compare every row with every
-    // round, which a group of hundreds makes quadratic.
-    let sql = format!(
-        "WITH v (id, answers, correct, finished_at, answers_before) AS (VALUES {}) \
-         UPDATE quiz_attempts SET answers = v.answers, correct = v.correct, finished_at = v.finished_at \
-         FROM v WHERE quiz_attempts.id = v.id AND quiz_attempts.finished_at IS NULL \
-           AND quiz_attempts.answers = v.answers_before RETURNING quiz_attempts.id",
-        vec!["(?, ?, ?, ?, ?)"; eligible.len()].join(", ")
-    );
-    let mut values: Vec<Value> = Vec::with_capacity(eligible.len() * 5);
+    let mut v = Rows::new(&[Ty::I64, Ty::Text, Ty::I64, Ty::Ts, Ty::Text]);
     for r in &eligible {
-        values.extend([
+        v.push([
             r.attempt.id.into(),
             serde_json::json!(r.given).to_string().into(),
             r.correct.into(),
@@ -268,8 +265,17 @@ pub async fn finish_many(
             r.attempt.answers.clone().into(),
         ]);
     }
+    // A join on a list of rows: a CASE per column would compare every row with every round,
+    // which a group of hundreds makes quadratic.
+    let sql = format!(
+        "WITH v (id, answers, correct, finished_at, answers_before) AS ({}) \
+         UPDATE quiz_attempts SET answers = v.answers, correct = v.correct, finished_at = v.finished_at \
+         FROM v WHERE quiz_attempts.id = v.id AND quiz_attempts.finished_at IS NULL \
+           AND quiz_attempts.answers = v.answers_before RETURNING quiz_attempts.id",
+        v.source(b)
+    );
     let closed: HashSet<i64> = c
-        .query_all_raw(stmt(b, &sql, values))
+        .query_all_raw(stmt(b, &sql, v.values(b)?))
         .await?
         .iter()
         .map(|r| r.try_get::<i64>("", "id"))
