@@ -1,5 +1,5 @@
 //! Statements over a list of rows or keys whose SQL text does not change with the list's
-//! length on PostgreSQL (docs/adr/0016-array-parameters.md).
+//! length on PostgreSQL (docs/adr/0016-postgres-group-writes.md).
 //!
 //! The group writes of a deadline burst carry hundreds of rows. Written as `VALUES (?, ?), …`
 //! or `IN (?, …)`, each group's statement has a new text, so PostgreSQL parses and analyses

@@ -8,7 +8,6 @@
 //! name a person of another school. SQLite checks keys in-process with an index probe, so
 //! there the tables keep their keys; changing them would mean rebuilding the ledger table.
 
-use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
 
 pub struct Migration;
@@ -85,16 +84,10 @@ fn down() -> Vec<String> {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if manager.get_database_backend() != DbBackend::Postgres {
-            return Ok(());
-        }
-        super::run_each(manager, &up()).await
+        super::run_per_backend(manager, up, Vec::new).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if manager.get_database_backend() != DbBackend::Postgres {
-            return Ok(());
-        }
-        super::run_each(manager, &down()).await
+        super::run_per_backend(manager, down, Vec::new).await
     }
 }

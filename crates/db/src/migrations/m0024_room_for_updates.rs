@@ -10,7 +10,6 @@
 //! Only pages written from now on get the room. SQLite has no such setting and rewrites the
 //! row in place.
 
-use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
 
 pub struct Migration;
@@ -24,27 +23,25 @@ impl MigrationName for Migration {
 /// (table, percent of each page filled by inserts).
 const FILL: &[(&str, u8)] = &[("quiz_attempts", 50)];
 
+fn set() -> Vec<String> {
+    FILL.iter()
+        .map(|(t, f)| format!("ALTER TABLE {t} SET (fillfactor = {f})"))
+        .collect()
+}
+
+fn reset() -> Vec<String> {
+    FILL.iter()
+        .map(|(t, _)| format!("ALTER TABLE {t} RESET (fillfactor)"))
+        .collect()
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if manager.get_database_backend() != DbBackend::Postgres {
-            return Ok(());
-        }
-        let s: Vec<String> = FILL
-            .iter()
-            .map(|(t, f)| format!("ALTER TABLE {t} SET (fillfactor = {f})"))
-            .collect();
-        super::run_each(manager, &s).await
+        super::run_per_backend(manager, set, Vec::new).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if manager.get_database_backend() != DbBackend::Postgres {
-            return Ok(());
-        }
-        let s: Vec<String> = FILL
-            .iter()
-            .map(|(t, _)| format!("ALTER TABLE {t} RESET (fillfactor)"))
-            .collect();
-        super::run_each(manager, &s).await
+        super::run_per_backend(manager, reset, Vec::new).await
     }
 }

@@ -123,7 +123,6 @@ pub fn render(ddl: &str, backend: DbBackend) -> String {
         .replace("{BLOB}", blob)
 }
 
-/// Runs each `;`-separated statement of rendered DDL.
 /// Runs whole statements as they are, for trigger bodies (which hold `;`) written per backend.
 pub(crate) async fn run_each(
     manager: &SchemaManager<'_>,
@@ -135,7 +134,8 @@ pub(crate) async fn run_each(
     Ok(())
 }
 
-/// Runs the statements written for the connected backend (per-backend trigger migrations).
+/// Runs the statements written for the connected backend (per-backend trigger migrations;
+/// `Vec::new` for a backend that needs nothing).
 pub(crate) async fn run_per_backend(
     manager: &SchemaManager<'_>,
     postgres: fn() -> Vec<String>,
@@ -148,6 +148,7 @@ pub(crate) async fn run_per_backend(
     run_each(manager, &statements).await
 }
 
+/// Runs each `;`-separated statement of rendered DDL.
 pub(crate) async fn run_ddl(manager: &SchemaManager<'_>, ddl: &str) -> Result<(), DbErr> {
     let sql = render(ddl, manager.get_database_backend());
     for stmt in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {

@@ -268,7 +268,7 @@ pub async fn by_ids(
     let b = c.get_database_backend();
     let (which, values) = batch::any_i64(b, "id", &ids);
     questions::Entity::find()
-        .from_raw_sql(crate::points::stmt(
+        .from_raw_sql(crate::audit::stmt(
             b,
             &format!("SELECT * FROM questions WHERE tenant_id = ? AND {which}"),
             std::iter::once(tenant.0.into()).chain(values),
